@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from scorecards.models import NationalResult, Province
+
+from .search import FoldedSearchMixin
+
+
+@admin.register(Province)
+class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "code")
+
+    def get_queryset(self, request):
+        from scorecards.db import vi_ordering
+
+        return super().get_queryset(request).order_by(*vi_ordering("name"))
+
+
+@admin.register(NationalResult)
+class NationalResultAdmin(admin.ModelAdmin):
+    list_display = ("year", "province", "par_score", "par_rank", "sipas_pct", "sipas_rank", "ranked_count")
+    list_filter = ("year",)
+    list_select_related = ("province",)
+    search_fields = ("province__search_text",)
+    autocomplete_fields = ("province",)

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from scorecards.models import EvidenceDocument, Score
+
+
+class EvidenceInline(admin.TabularInline):
+    model = EvidenceDocument
+    fields = ("original_name", "doc_number", "doc_date", "issuer", "title", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Score)
+class ScoreAdmin(SimpleHistoryAdmin):
+    list_display = ("period", "criterion", "self_points", "appraised_points", "appraised_points_round2", "state", "updated_by", "updated_at")
+    list_filter = ("period", "state", "criterion__scoring_source")
+    list_select_related = ("period__subject", "criterion", "updated_by")
+    search_fields = ("criterion__search_text",)
+    readonly_fields = ("period", "criterion", "version", "updated_by", "updated_at")
+    fields = ("period", "criterion", "self_points", "explanation", "appraised_points", "appraised_points_round2",
+              "appraisal_reason", "appeal_explanation", "state", "review_comment", "version", "updated_by", "updated_at")
+    inlines = [EvidenceInline]
+    ordering = ("period", "criterion__sort_key")
+
+    def has_add_permission(self, request):
+        return False  # rows are created per leaf by the period (ensure_scores)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        from scorecards.services.scoring import ScoreChange, apply_score_changes
+
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in (
+            "self_points", "explanation", "appraised_points", "appraised_points_round2", "appraisal_reason")}
+        if values:
+            apply_score_changes(obj.period, [ScoreChange(obj.pk, values, version=obj.version)], actor=request.user)
+        extra = {name: form.cleaned_data[name] for name in form.changed_data if name not in values}
+        if extra:
+            fresh = Score.objects.get(pk=obj.pk)
+            for name, value in extra.items():
+                setattr(fresh, name, value)
+            fresh.save()

@@ -1,0 +1,14 @@
+from .agencies import Agency, User
+from .audit import AuditEvent
+from .frameworks import Criterion, Framework, ScoringSource
+from .periods import AgencyException, Assignment, EvaluationPeriod, PeriodStatus
+from .results import NationalResult, Province
+from .scores import EvidenceDocument, Score, ScoreState
+from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue
+
+__all__ = [
+    "Agency", "User", "AuditEvent", "Criterion", "Framework", "ScoringSource",
+    "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
+    "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
+    "SipasIndicator", "SipasSection", "SipasValue",
+]

@@ -1,0 +1,126 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.formatting import fmt_points
+from scorecards.text import code_sort_key, fold
+
+POINTS = {"max_digits": 7, "decimal_places": 3}
+
+
+class ScoringSource(models.TextChoices):
+    """How a leaf criterion gets its points (the three channels of the PAR Index)."""
+
+    EVIDENCE = "evidence", _("Tài liệu kiểm chứng")
+    MONITORING = "monitoring", _("Theo dõi của Văn phòng Chính phủ")
+    SURVEY = "survey", _("Điều tra xã hội học lãnh đạo, quản lý")
+    SIPAS = "sipas", _("Quy đổi từ Chỉ số SIPAS")
+
+    @classmethod
+    def self_assessed(cls) -> set[str]:
+        # Survey-based points come from the Ministry's surveys: nobody self-assesses them.
+        return {cls.EVIDENCE, cls.MONITORING}
+
+
+class Framework(models.Model):
+    """A scoring framework (bộ chỉ số): a tree of criteria with maxima adding to total_points."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    total_points = models.DecimalField(_("tổng điểm"), **POINTS, default=Decimal("100"))
+
+    class Meta:
+        verbose_name = _("bộ chỉ số")
+        verbose_name_plural = _("bộ chỉ số")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class CriterionQuerySet(models.QuerySet):
+    def leaves(self):
+        return self.filter(children__isnull=True)
+
+    def search(self, query: str):
+        return self.filter(search_text__contains=fold(query)) if query else self
+
+
+class Criterion(models.Model):
+    """A node of a framework: field (lĩnh vực), criterion (tiêu chí) or sub-criterion (TCTP).
+
+    Codes ("1", "1.3", "7.3.6") are unique within a framework and stable across years:
+    year-on-year comparison joins on the code. Only leaves carry scores; a parent's maximum
+    is the sum of its children's (check_framework reports any parent where it is not).
+    """
+
+    class Level(models.IntegerChoices):
+        FIELD = 1, _("Lĩnh vực")
+        CRITERION = 2, _("Tiêu chí")
+        SUB_CRITERION = 3, _("Tiêu chí thành phần")
+
+    framework = models.ForeignKey(Framework, verbose_name=_("bộ chỉ số"), on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey("self", verbose_name=_("thuộc"), null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("tên"), max_length=500)
+    max_points = models.DecimalField(_("điểm tối đa"), **POINTS)
+    scoring_source = models.CharField(_("nguồn điểm"), max_length=20, choices=ScoringSource.choices, default=ScoringSource.EVIDENCE)
+    guide = models.TextField(_("hướng dẫn chấm điểm"), blank=True)
+    is_placeholder = models.BooleanField(
+        _("dòng gộp"), default=False,
+        help_text=_("Dòng gộp thay cho các tiêu chí chưa nhập chi tiết, để tổng điểm lĩnh vực đủ."),
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    level = models.PositiveSmallIntegerField(_("cấp"), choices=Level.choices, default=Level.FIELD, editable=False)
+    sort_key = models.CharField(max_length=80, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=600, editable=False, default="")
+
+    objects = CriterionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["framework", "sort_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="criterion_code_unique_in_framework",
+                violation_error_message=_("Mã tiêu chí đã có trong bộ chỉ số này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=0), name="criterion_max_points_not_negative",
+                violation_error_message=_("Điểm tối đa không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.level = min(self.parent.level + 1, 3) if self.parent_id else 1
+        self.sort_key = code_sort_key(self.code)
+        self.search_text = fold(f"{self.code} {self.name}")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.framework_id != self.framework_id:
+                raise ValidationError({"parent": _("Tiêu chí cha phải thuộc cùng bộ chỉ số.")})
+            siblings = self.parent.children.exclude(pk=self.pk).aggregate(s=Sum("max_points"))["s"] or Decimal(0)
+            total = siblings + (self.max_points or 0)
+            if total > self.parent.max_points:
+                raise ValidationError({"max_points": _(
+                    "Tổng điểm tối đa các tiêu chí con của %(parent)s là %(total)s, vượt điểm tối đa "
+                    "%(max)s của %(parent)s."
+                ) % {"parent": self.parent.code, "total": fmt_points(total), "max": fmt_points(self.parent.max_points)}})
+
+    @property
+    def field_code(self) -> str:
+        return self.code.split(".")[0]
+
+    @property
+    def is_self_assessed(self) -> bool:
+        return self.scoring_source in ScoringSource.self_assessed()

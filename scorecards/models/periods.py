@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .agencies import Agency
+from .frameworks import Criterion, Framework
+
+
+class PeriodStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    APPRAISAL = "appraisal", _("Thẩm định")
+    EXPLANATION = "explanation", _("Giải trình")
+    PUBLISHED = "published", _("Đã công bố")
+    CLOSED = "closed", _("Đã đóng")
+
+
+class PeriodQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        """Periods of a year whose subject is a province (the default subject)."""
+        return self.filter(year=year, subject__kind=Agency.Kind.PROVINCE)
+
+
+class EvaluationPeriod(models.Model):
+    """One year's evaluation of one subject with one framework (kỳ đánh giá).
+
+    The subject is the province by default; nothing here stops a province from scoring
+    its own departments with another framework. Published figures (score, rank) live in
+    NationalResult, keyed by year and province, so they are stored once.
+    """
+
+    year = models.PositiveIntegerField(_("năm"))
+    framework = models.ForeignKey(Framework, verbose_name=_("bộ chỉ số"), on_delete=models.PROTECT, related_name="periods")
+    subject = models.ForeignKey(Agency, verbose_name=_("đối tượng đánh giá"), on_delete=models.PROTECT, related_name="periods")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=PeriodStatus.choices, default=PeriodStatus.DRAFT)
+    self_assessment_deadline = models.DateTimeField(_("hạn tự đánh giá"), null=True, blank=True)
+    explanation_deadline = models.DateTimeField(_("hạn giải trình"), null=True, blank=True)
+    published_decision = models.CharField(
+        _("quyết định công bố"), max_length=255, blank=True,
+        help_text=_("Ví dụ: các Quyết định số 267, 268/QĐ-BNV ngày 28/3/2025"),
+    )
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+        ordering = ["-year", "subject__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "framework", "subject"], name="period_unique_year_framework_subject",
+                violation_error_message=_("Đã có kỳ đánh giá cho đối tượng và bộ chỉ số này trong năm."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Kỳ đánh giá %(year)s – %(subject)s") % {"year": self.year, "subject": self.subject}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PeriodStatus.CLOSED
+
+    def previous(self):
+        """The same subject's period of the year before (any framework: codes join the years)."""
+        return (
+            EvaluationPeriod.objects.filter(subject_id=self.subject_id, year__lt=self.year)
+            .select_related("framework", "subject").order_by("-year").first()
+        )
+
+    def ensure_writable(self):
+        if self.is_closed:
+            raise ValidationError(_("Kỳ đánh giá năm %(year)s đã đóng: không thể thay đổi dữ liệu.") % {"year": self.year})
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_agency(self, agency_id):
+        """Assignments an agency leads or supports."""
+        return self.filter(models.Q(lead_agency_id=agency_id) | models.Q(supporting_agencies=agency_id))
+
+
+class Assignment(models.Model):
+    """Who answers for a criterion in a period: one lead agency, any supporting agencies."""
+
+    period = models.ForeignKey(EvaluationPeriod, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE, related_name="assignments")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="assignments")
+    lead_agency = models.ForeignKey(Agency, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="lead_assignments")
+    supporting_agencies = models.ManyToManyField(Agency, verbose_name=_("đơn vị phối hợp"), blank=True, related_name="supporting_assignments")
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["period", "criterion__sort_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "criterion"], name="assignment_unique_period_criterion",
+                violation_error_message=_("Tiêu chí này đã được phân công trong kỳ đánh giá."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code} → {self.lead_agency}"
+
+    def clean(self):
+        if self.criterion_id and self.period_id and self.criterion.framework_id != self.period.framework_id:
+            raise ValidationError({"criterion": _("Tiêu chí không thuộc bộ chỉ số của kỳ đánh giá.")})
+
+
+class AgencyException(models.Model):
+    """Sở Nội vụ lets one agency write after the deadline (or in a locked state) until `until`."""
+
+    period = models.ForeignKey(EvaluationPeriod, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE, related_name="exceptions")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.CASCADE, related_name="exceptions")
+    until = models.DateTimeField(_("được sửa đến"))
+    reason = models.CharField(_("lý do"), max_length=500)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người cho phép"), null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngoại lệ thời hạn")
+        verbose_name_plural = _("ngoại lệ thời hạn")
+        ordering = ["period", "agency", "-until"]
+
+    def __str__(self):
+        return f"{self.agency} → {self.until:%d/%m/%Y %H:%M}"

@@ -1,0 +1,212 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from scorecards.formatting import fmt_points
+
+from .frameworks import POINTS, Criterion
+from .periods import EvaluationPeriod
+
+
+class ScoreState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+
+
+class ScoreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule of who may see which scores (every view, export and report uses it).
+
+        Home Affairs staff and leaders see every score; agency staff see the scores of
+        criteria their agency leads or supports; anyone else sees nothing.
+        """
+        from scorecards.permissions import sees_everything
+
+        if not user or not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        if not user.agency_id:
+            return self.none()
+        from .periods import Assignment
+
+        return self.filter(Exists(
+            Assignment.objects.for_agency(user.agency_id)
+            .filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
+        ))
+
+    def led_by(self, agency_id):
+        """Scores whose criterion the agency leads (only the lead agency writes)."""
+        from .periods import Assignment
+
+        return self.filter(Exists(
+            Assignment.objects.filter(lead_agency_id=agency_id, period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
+        ))
+
+    def with_related(self):
+        return self.select_related("criterion", "period", "updated_by")
+
+
+class Score(models.Model):
+    """The points of one leaf criterion in one period: self-assessed, then appraised.
+
+    Appraisal has up to two rounds: round 1 from the Ministry's council and round 2 after
+    the province's explanation; `final_points` is the latest. `version` is the optimistic
+    lock: a save that carries an older version is refused (see services.scoring).
+    """
+
+    period = models.ForeignKey(EvaluationPeriod, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="scores")
+    self_points = models.DecimalField(_("điểm tự đánh giá"), **POINTS, null=True, blank=True)
+    explanation = models.TextField(_("giải trình cách tính điểm"), blank=True)
+    appraised_points = models.DecimalField(_("điểm thẩm định (vòng 1)"), **POINTS, null=True, blank=True)
+    appraised_points_round2 = models.DecimalField(_("điểm thẩm định (vòng 2)"), **POINTS, null=True, blank=True)
+    appraisal_reason = models.TextField(_("nguyên nhân chưa đạt điểm tối đa"), blank=True)
+    appeal_explanation = models.TextField(
+        _("giải trình sau thẩm định"), blank=True,
+        help_text=_("Giải trình của đơn vị gửi Bộ Nội vụ sau thẩm định vòng 1 (vòng giải trình)."),
+    )
+    state = models.CharField(_("trạng thái"), max_length=20, choices=ScoreState.choices, default=ScoreState.DRAFT)
+    review_comment = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("điểm")
+        verbose_name_plural = _("điểm")
+        ordering = ["period", "criterion__sort_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "criterion"], name="score_unique_period_criterion",
+                violation_error_message=_("Tiêu chí đã có điểm trong kỳ đánh giá này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(self_points__gte=0) | Q(self_points__isnull=True), name="score_self_points_not_negative",
+                violation_error_message=_("Điểm tự đánh giá không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(appraised_points__gte=0) | Q(appraised_points__isnull=True), name="score_appraised_not_negative",
+                violation_error_message=_("Điểm thẩm định không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(appraised_points_round2__gte=0) | Q(appraised_points_round2__isnull=True),
+                name="score_appraised_round2_not_negative",
+                violation_error_message=_("Điểm thẩm định vòng 2 không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period.year} · {self.criterion.code}"
+
+    @property
+    def final_points(self) -> Decimal | None:
+        """The appraised points that count: round 2 when entered, else round 1."""
+        return self.appraised_points_round2 if self.appraised_points_round2 is not None else self.appraised_points
+
+    @property
+    def points_lost(self) -> Decimal | None:
+        final = self.final_points
+        return None if final is None else self.criterion.max_points - final
+
+    @property
+    def deduction(self) -> Decimal | None:
+        """Points taken off the self-assessment on appraisal (negative when raised)."""
+        final = self.final_points
+        if final is None or self.self_points is None:
+            return None
+        return self.self_points - final
+
+    POINT_FIELDS = ("self_points", "appraised_points", "appraised_points_round2")
+
+    def clean(self):
+        """Rules across rows: points within the criterion's maximum, survey points not
+        self-assessed, three decimals at most, no write to a closed period."""
+        errors = {}
+        criterion = self.criterion
+        if self.period_id:
+            try:
+                self.period.ensure_writable()
+            except ValidationError as exc:
+                raise ValidationError(exc.messages[0]) from None
+        # Bulk callers (scorecard, import) set criterion.is_leaf from the tree they hold,
+        # which saves one query per row.
+        is_leaf = getattr(criterion, "is_leaf", None)
+        if is_leaf is None:
+            is_leaf = not criterion.children.exists()
+        if not is_leaf:
+            raise ValidationError(_("Tiêu chí %(code)s có tiêu chí con: chỉ chấm điểm ở tiêu chí lá.") % {"code": criterion.code})
+        if self.self_points is not None and not criterion.is_self_assessed:
+            errors["self_points"] = _(
+                "Tiêu chí %(code)s được chấm qua %(source)s: không có điểm tự đánh giá."
+            ) % {"code": criterion.code, "source": criterion.get_scoring_source_display().lower()}
+        for name in self.POINT_FIELDS:
+            value = getattr(self, name)
+            if value is None or name in errors:
+                continue
+            label = self._meta.get_field(name).verbose_name
+            if not isinstance(value, Decimal):
+                value = Decimal(str(value))
+            if value.as_tuple().exponent < -3:
+                errors[name] = _("%(label)s của tiêu chí %(code)s có quá 3 chữ số thập phân (%(value)s).") % {
+                    "label": label.capitalize(), "code": criterion.code, "value": str(value).replace(".", ","),
+                }
+            elif value < 0:
+                errors[name] = _("%(label)s của tiêu chí %(code)s không được âm.") % {
+                    "label": label.capitalize(), "code": criterion.code,
+                }
+            elif value > criterion.max_points:
+                errors[name] = _("%(label)s của tiêu chí %(code)s là %(value)s, vượt điểm tối đa %(max)s.") % {
+                    "label": label.capitalize(), "code": criterion.code,
+                    "value": fmt_points(value), "max": fmt_points(criterion.max_points),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+def evidence_upload_to(instance, filename):
+    # Random name on disk; the original name is kept in original_name.
+    import uuid
+
+    return f"evidence/{instance.score.period.year}/{uuid.uuid4().hex}"
+
+
+class EvidenceDocument(models.Model):
+    """An evidence document (tài liệu kiểm chứng) attached to a score; private file."""
+
+    score = models.ForeignKey(Score, verbose_name=_("điểm"), on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    doc_number = models.CharField(_("số văn bản"), max_length=100, blank=True)
+    doc_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=500, blank=True)
+    is_supplementary = models.BooleanField(_("bổ sung khi giải trình"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["score", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title or self.original_name

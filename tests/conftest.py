@@ -1,0 +1,90 @@
+"""Personas (healthchecks style): a Home Affairs officer, officers of Sở Tư pháp and Sở Tài
+chính, a leader, and an outsider with no role; plus the loaded demo data."""
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from scorecards import permissions
+from scorecards.models import Agency, EvaluationPeriod
+from scorecards.services.demo import load_demo
+
+DEMO_PASSWORD = "demo-pass-123"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(reason="chỉ chạy trên PostgreSQL")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def demo(db):
+    """The Điện Biên demo data; returns the 2024 period."""
+    load_demo(password=DEMO_PASSWORD)
+    return EvaluationPeriod.objects.for_year(2024).select_related("framework", "subject").get()
+
+
+@pytest.fixture
+def period_2024(demo):
+    return demo
+
+
+@pytest.fixture
+def period_2023(demo):
+    return EvaluationPeriod.objects.for_year(2023).get()
+
+
+@pytest.fixture
+def period_2025(demo):
+    return EvaluationPeriod.objects.for_year(2025).get()
+
+
+def _user(username):
+    from scorecards.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def officer(demo):
+    """Cán bộ Sở Nội vụ (sonoivu)."""
+    return _user("sonoivu")
+
+
+@pytest.fixture
+def tuphap(demo):
+    """Cán bộ Sở Tư pháp (sotuphap)."""
+    return _user("sotuphap")
+
+
+@pytest.fixture
+def taichinh(demo):
+    """Cán bộ Sở Tài chính (sotaichinh)."""
+    return _user("sotaichinh")
+
+
+@pytest.fixture
+def leader(demo):
+    """Lãnh đạo (lanhdao), read only."""
+    return _user("lanhdao")
+
+
+@pytest.fixture
+def outsider(demo):
+    """A logged-in user with no role and no agency."""
+    from scorecards.models import User
+
+    return User.objects.create_user("nguoila", password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def home_affairs_group(db):
+    return Group.objects.get(name=permissions.HOME_AFFAIRS)
+
+
+@pytest.fixture
+def agency_tuphap(demo):
+    return Agency.objects.get(code="so-tu-phap")
