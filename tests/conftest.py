@@ -12,6 +12,20 @@ from scorecards.services.demo import load_demo
 DEMO_PASSWORD = "demo-pass-123"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Demo users are created for nearly every test: a fast hasher keeps setup cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo once per session; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        load_demo(password=DEMO_PASSWORD)
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     skip_pg = pytest.mark.skip(reason="chỉ chạy trên PostgreSQL")
@@ -22,8 +36,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def demo(db):
-    """The Điện Biên demo data; returns the 2024 period."""
-    load_demo(password=DEMO_PASSWORD)
+    """The Điện Biên demo data; returns the 2024 period.
+
+    Loaded once per session (django_db_setup); a transactional (browser) test empties the
+    database when it ends, so load again when it is missing: load_demo is idempotent.
+    """
+    if not EvaluationPeriod.objects.filter(year=2024).exists():
+        load_demo(password=DEMO_PASSWORD)
     return EvaluationPeriod.objects.for_year(2024).select_related("framework", "subject").get()
 
 

@@ -1,12 +1,21 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import AgencyException, Assignment, EvaluationPeriod
 
+from .scorecard import ScorecardAdminMixin
+
 
 @admin.register(EvaluationPeriod)
-class EvaluationPeriodAdmin(admin.ModelAdmin):
-    list_display = ("year", "subject", "framework", "status", "self_assessment_deadline")
+class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
+
+    @admin.display(description=_("Bảng điểm"))
+    def scorecard_link(self, obj):
+        url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Mở bảng điểm"))
     list_filter = ("status", "framework")
     list_select_related = ("subject", "framework")
 
