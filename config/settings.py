@@ -49,7 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,7 +108,9 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # through scorecards.views.evidence, which checks the same visibility rule as the scores.
 PRIVATE_MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "private-media"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# No URL pattern serves this prefix: evidence has no public URL. (Django's test server
+# needs a string here, and a prefix nothing else uses keeps it from shadowing pages.)
+MEDIA_URL = "/private-media-not-served/"
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

@@ -50,14 +50,29 @@ class PointsField(forms.CharField):
         return value
 
 
+class TextField(forms.CharField):
+    """Multi-line text; browsers send CRLF, the database keeps LF (no false "changed")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 1, "cols": 24}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+    def has_changed(self, initial, data):
+        return self.to_python(data) != (initial or "").strip()
+
+
 class ScoreRowForm(forms.Form):
     """One leaf's editable values in the scorecard grid."""
 
     self_points = PointsField(label=_("Điểm tự đánh giá"))
     appraised_points = PointsField(label=_("Điểm thẩm định"))
     appraised_points_round2 = PointsField(label=_("Điểm thẩm định vòng 2"))
-    explanation = forms.CharField(label=_("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 1, "cols": 24}))
-    appraisal_reason = forms.CharField(label=_("Nguyên nhân"), required=False, widget=forms.Textarea(attrs={"rows": 1, "cols": 24}))
+    explanation = TextField(label=_("Giải trình"))
+    appraisal_reason = TextField(label=_("Nguyên nhân"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, score, **kwargs):

@@ -30,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
+    password = factory.django.Password("pw-test-123")
 
 
 def build_framework(fields: int = 8, criteria_per_field: int = 3, leaves_per_criterion: int = 3,

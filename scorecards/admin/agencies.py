@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import Agency, User
 
+from scorecards.db import vi_ordering
+
 from .search import FoldedSearchMixin
 
 
@@ -14,10 +16,9 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_editable = ("order",)
     prepopulated_fields = {"code": ("name",)}
 
-    def get_queryset(self, request):
-        from scorecards.db import vi_ordering
-
-        return super().get_queryset(request).order_by(*vi_ordering("order", "name"))
+    def get_ordering(self, request):
+        # Vietnamese collation on PostgreSQL ("Điện Biên" before "Yên Bái").
+        return vi_ordering("order", "name")
 
 
 @admin.register(User)

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from scorecards.models import NationalResult, Province
 
+from scorecards.db import vi_ordering
+
 from .search import FoldedSearchMixin
 
 
@@ -9,10 +11,9 @@ from .search import FoldedSearchMixin
 class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "code")
 
-    def get_queryset(self, request):
-        from scorecards.db import vi_ordering
-
-        return super().get_queryset(request).order_by(*vi_ordering("name"))
+    def get_ordering(self, request):
+        # Vietnamese collation on PostgreSQL ("Điện Biên" before "Yên Bái").
+        return vi_ordering("name")
 
 
 @admin.register(NationalResult)

@@ -43,7 +43,7 @@ def scorecard_view(model_admin, request, object_id):
                     for error in errors:
                         messages.error(request, _("Tiêu chí %(code)s: %(error)s") % {"code": f.score.criterion.code, "error": error})
 
-    published = NationalResult.objects.filter(year=period.year, province_id=period.subject.province_id).first() if period.subject.province_id else None
+    published = NationalResult.objects.filter(year=period.year, province_id=period.subject.province_id).first()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

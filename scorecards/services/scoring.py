@@ -64,7 +64,7 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
     ids = [c.score_id for c in changes]
     locked = {
         s.pk: s
-        for s in Score.objects.select_for_update().filter(pk__in=ids, period=period).select_related("criterion", "updated_by")
+        for s in Score.objects.select_for_update(of=("self",)).filter(pk__in=ids, period=period).select_related("criterion", "updated_by")
     }
     leaf_ids = set(
         Score.objects.filter(pk__in=ids, criterion__children__isnull=True).values_list("pk", flat=True)

@@ -22,7 +22,7 @@ def sipas_points(pct: Decimal, max_points: Decimal = Decimal("10")) -> Decimal:
 def sync_sipas_points(period: EvaluationPeriod, pct: Decimal, *, actor=None) -> int:
     """Write the converted SIPAS points into the period's SIPAS-scored leaves."""
     updated = 0
-    for score in Score.objects.select_for_update().filter(period=period, criterion__scoring_source=ScoringSource.SIPAS).select_related("criterion"):
+    for score in Score.objects.select_for_update(of=("self",)).filter(period=period, criterion__scoring_source=ScoringSource.SIPAS).select_related("criterion"):
         points = sipas_points(pct, score.criterion.max_points)
         if score.appraised_points != points:
             old = score.appraised_points

@@ -1,0 +1,19 @@
+"""Vietnamese first: the language is Vietnamese unless the user picked another one."""
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Like LocaleMiddleware, but ignores the browser's Accept-Language header.
+
+    Staff machines often run English browsers; the app must still speak Vietnamese.
+    English stays one click away through the language switcher (set_language cookie).
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,31 @@
+"""In Chromium: the demo officer logs in to /admin/, opens the 2024 scorecard, changes a
+self-assessed score, saves, and sees the field subtotal change."""
+import pytest
+
+from scorecards.models import EvaluationPeriod, Score
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "sonoivu")
+    from tests.conftest import DEMO_PASSWORD
+
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.click("text=Kỳ đánh giá")
+    row = page.locator("tr", has_text="2024")
+    row.locator("text=Mở bảng điểm").click()
+    field2_self = page.locator('tbody[data-field="2"] [data-subtotal="self"]')
+    assert field2_self.inner_text() == "6"
+
+    period = EvaluationPeriod.objects.for_year(2024).get()
+    score = Score.objects.get(period=period, criterion__code="2.3.2")
+    page.fill(f'input[name="s{score.pk}-self_points"]', "0,75")
+    page.click("input[type=submit][value='Lưu bảng điểm']")
+    page.wait_for_selector(".messagelist .success")
+    assert field2_self.inner_text() == "5,75"
+    page.screenshot(path="/tmp/scorecard-e2e.png", full_page=False)
+    score.refresh_from_db()
+    assert str(score.self_points) == "0.750"
