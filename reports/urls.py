@@ -1,11 +1,10 @@
-from django.http import Http404
 from django.urls import path
 
+from . import views
+
 app_name = "reports"
-
-
-def preview(request, year):  # replaced by the report views (issue 3)
-    raise Http404
-
-
-urlpatterns = [path("<int:year>/", preview, name="preview")]
+urlpatterns = [
+    path("<int:year>/", views.preview, name="preview"),
+    path("<int:year>/pdf/", views.pdf, name="pdf"),
+    path("<int:year>/docx/", views.docx, name="docx"),
+]

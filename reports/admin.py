@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import ReportRecord
+
+
+@admin.register(ReportRecord)
+class ReportRecordAdmin(admin.ModelAdmin):
+    list_display = ("period", "number", "date", "signer_name", "preview_link")
+    list_select_related = ("period__subject",)
+    fieldsets = (
+        (None, {"fields": ("period",)}),
+        (_("Thể thức"), {"fields": ("parent_body", "issuer", "number", "place", "date", "area_name", "issuer_role", "published_decision")}),
+        (_("Nội dung do cán bộ viết"), {"fields": ("sipas_method", "sipas_commentary", "self_assessment_work",
+                                                  "self_assessment_after", "solutions", "recommendations", "closing")}),
+        (_("Ký và nơi nhận"), {"fields": ("signer_title", "signer_name", "recipients")}),
+    )
+
+    @admin.display(description=_("Xem trước"))
+    def preview_link(self, obj):
+        url = reverse("reports:preview", args=[obj.period.year]) + f"?period={obj.period_id}"
+        return format_html('<a href="{}">{}</a>', url, _("Xem báo cáo"))

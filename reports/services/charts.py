@@ -1,0 +1,89 @@
+"""Server-side SVG chart: field points, previous year against current year (horizontal bars).
+
+Plain SVG text, no JavaScript and no image files: the same markup shows in the browser
+and in the PDF, where WeasyPrint draws it with the bundled font.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from . import numbers as n
+from .assemble import ReportData
+
+WIDTH = 640
+LABEL_W = 210
+RIGHT_PAD = 40
+BAR_H = 11
+PAIR_GAP = 12
+TOP = 10
+CURRENT_COLOUR = "#1f4e79"
+PREVIOUS_COLOUR = "#c9a227"
+
+
+@dataclass
+class Bar:
+    label: str
+    current: Decimal
+    previous: Decimal | None
+
+
+def bars(data: ReportData) -> list[Bar]:
+    return [Bar(f.name, f.total.points, f.previous_total) for f in data.par.fields]
+
+
+def _axis_max(values: list[Decimal]) -> int:
+    top = max([float(v) for v in values] + [1.0])
+    return int(math.ceil(top / 2.0) * 2) if top <= 20 else int(math.ceil(top / 5.0) * 5)
+
+
+def field_chart_svg(data: ReportData) -> str:
+    items = bars(data)
+    compared = data.previous is not None
+    per_field = BAR_H * (2 if compared else 1) + PAIR_GAP
+    plot_w = WIDTH - LABEL_W - RIGHT_PAD
+    axis_max = _axis_max([b.current for b in items] + [b.previous for b in items if b.previous is not None])
+    step = 2 if axis_max <= 20 else 5
+    plot_h = per_field * len(items)
+    height = TOP + plot_h + 50
+
+    def x(value) -> float:
+        return LABEL_W + plot_w * float(value) / axis_max
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" role="img" '
+           f'aria-label="{escape(_("Biểu đồ điểm các lĩnh vực"))}" font-family="ReportSerif, serif" font-size="10">']
+    for tick in range(0, axis_max + 1, step):
+        tx = x(tick)
+        out.append(f'<line x1="{tx:.1f}" y1="{TOP}" x2="{tx:.1f}" y2="{TOP + plot_h}" stroke="#d0d0d0" stroke-width="0.6"/>')
+        out.append(f'<text x="{tx:.1f}" y="{TOP + plot_h + 13}" text-anchor="middle">{tick}</text>')
+    for i, b in enumerate(items):
+        y0 = TOP + i * per_field + PAIR_GAP / 2
+        lines = textwrap.wrap(b.label, 38) or [""]
+        mid = y0 + (per_field - PAIR_GAP) / 2
+        first = mid - (len(lines) - 1) * 6 + 3.5
+        for j, line in enumerate(lines):
+            out.append(f'<text x="{LABEL_W - 6}" y="{first + j * 12:.1f}" text-anchor="end">{escape(line)}</text>')
+        series = [(b.current, CURRENT_COLOUR)] + ([(b.previous, PREVIOUS_COLOUR)] if compared else [])
+        for k, (value, colour) in enumerate(series):
+            if value is None:
+                continue
+            by = y0 + k * BAR_H
+            out.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{x(value) - LABEL_W:.1f}" height="{BAR_H - 1}" fill="{colour}"/>')
+            out.append(f'<text x="{x(value) + 3:.1f}" y="{by + BAR_H - 2.5:.1f}" font-size="9">{n.fixed2(value)}</text>')
+    out.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{TOP + plot_h}" stroke="#000" stroke-width="0.8"/>')
+    ly = TOP + plot_h + 32
+    legend = [(CURRENT_COLOUR, _("Năm %(year)s") % {"year": data.year})]
+    if compared:
+        legend.append((PREVIOUS_COLOUR, _("Năm %(year)s") % {"year": data.previous_year}))
+    lx = LABEL_W + plot_w / 2 - 60 * len(legend) / 2
+    for colour, label in legend:
+        out.append(f'<rect x="{lx:.1f}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{lx + 14:.1f}" y="{ly + 1}">{escape(label)}</text>')
+        lx += 80
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,49 @@
+"""Everything a report template or the DOCX writer needs: data, sentences, tables, chart."""
+from __future__ import annotations
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from . import narrative
+from . import numbers as n
+from .assemble import ReportData
+from .charts import field_chart_svg
+from .tables import chart_table, shortfall_table, sipas_table
+from .text_blocks import blocks
+
+
+def date_line(data: ReportData) -> str:
+    """"Điện Biên, ngày 10 tháng 4 năm 2025": days under 10 and months 1–2 get a leading zero."""
+    record = data.record
+    place = record.place or ""
+    d = record.date
+    if d is None:
+        text = _("ngày     tháng     năm %(year)s") % {"year": data.year + 1}
+    else:
+        month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+        text = _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": f"{d.day:02d}", "month": month, "year": d.year}
+    return f"{place}, {text}" if place else text.capitalize()
+
+
+def number_line(data: ReportData) -> str:
+    return _("Số: %(number)s") % {"number": data.record.number or "      /BC-SNV"}
+
+
+def build_context(data: ReportData) -> dict:
+    record = data.record
+    return {
+        "data": data,
+        "record": record,
+        "text": narrative.build(data),
+        "number_line": number_line(data),
+        "date_line": date_line(data),
+        "sipas_table": sipas_table(data),
+        "shortfall_table": shortfall_table(data),
+        "chart_table": chart_table(data),
+        "chart_svg": mark_safe(field_chart_svg(data)),  # built from escaped text only
+        "blocks": {name: blocks(getattr(record, name)) for name in (
+            "sipas_method", "sipas_commentary", "self_assessment_work", "self_assessment_after", "solutions", "recommendations")},
+        "recipients": record.recipient_lines,
+        "published_score": n.score(data.par.score),
+        "computed_score": n.points(data.par.computed_score),
+    }

@@ -1,0 +1,66 @@
+"""How the report writes each kind of figure (decimal comma, Vietnamese style).
+
+One function per kind so that the same figure looks the same in every sentence, table,
+chart and format: 88,23 (score), 58,904/66,5 (points), 82,96% (SIPAS), 91,191% (self
+assessment), 98,83% / 100% (share of a maximum), 09 (counts and places).
+"""
+from decimal import Decimal
+
+from scorecards.formatting import fmt_count, fmt_number, fmt_pct, fmt_points
+
+
+def score(value) -> str:
+    """A PAR Index score, always two decimals: 88,23; 77,00."""
+    return fmt_number(value, 2)
+
+
+def points(value) -> str:
+    """Points as the PAR documents write them: up to three decimals, no trailing zeros."""
+    return fmt_points(value)
+
+
+def points2(value) -> str:
+    """Points rounded to two decimals without trailing zeros: 9,389 -> 9,39; 13 -> 13."""
+    return fmt_number(value, 2, strip=True)
+
+
+def fixed2(value) -> str:
+    """Two fixed decimals (SIPAS-converted and survey points, chart labels): 8,30."""
+    return fmt_number(value, 2)
+
+
+def of(value, maximum, fmt=points) -> str:
+    return f"{fmt(value)}/{points(maximum)}"
+
+
+def pct(value) -> str:
+    """SIPAS satisfaction, two fixed decimals: 82,96%; 80,10%."""
+    return fmt_pct(value, 2)
+
+
+def pct_short(value) -> str:
+    """A share without trailing zeros: 77,8%; 100%; 98,83%."""
+    return f"{fmt_number(value, 2, strip=True)}%"
+
+
+def pct3(value) -> str:
+    return fmt_pct(value, 3)
+
+
+def change_pct(value) -> str:
+    """A signed change in percentage points for the SIPAS table: 2,86%; -1,20%."""
+    return fmt_pct(value, 2)
+
+
+def count(value: int) -> str:
+    return fmt_count(value)
+
+
+def signed(value, fmt=points2) -> str:
+    """+0,58 / -0,3 (a change in points)."""
+    text = fmt(abs(value))
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def is_zero(value) -> bool:
+    return value is None or Decimal(value) == 0

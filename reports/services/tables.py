@@ -1,0 +1,92 @@
+"""The report's tables as rows of formatted cells, shared by the HTML/PDF template and the DOCX.
+
+Figures are formatted here once (decimal comma), so every output prints the same text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from . import numbers as n
+from .assemble import ReportData
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+
+
+@dataclass
+class TableRow:
+    cells: list[Cell]
+    strong: bool = False
+    kind: str = ""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[TableRow]
+    widths: list[int]  # percent of the text width, for the print layout and the DOCX
+
+    @property
+    def columns(self) -> int:
+        return len(self.headers)
+
+
+def _num(text: str) -> Cell:
+    return Cell(text, numeric=True)
+
+
+def sipas_table(data: ReportData) -> Table:
+    year, prev = data.year, data.previous_year
+    compared = data.previous is not None
+    headers = [_("Tiêu chí"), _("Năm %(year)s") % {"year": year}]
+    if compared:
+        headers += [_("Năm %(year)s") % {"year": prev},
+                    _("Tăng (+)/giảm (-) năm %(year)s so với %(prev)s") % {"year": year, "prev": prev}]
+    rows = []
+    for r in data.sipas.rows:
+        label = r.label if r.kind != "overall" else _("SỰ PHỤC VỤ HÀNH CHÍNH NÓI CHUNG NĂM %(year)s") % {"year": year}
+        cells = [Cell(label), _num(n.pct(r.current) if r.current is not None else "")]
+        if compared:
+            cells += [_num(n.pct(r.previous) if r.previous is not None else ""),
+                      _num(n.change_pct(r.change) if r.change is not None else "")]
+        rows.append(TableRow(cells, strong=r.kind != "indicator", kind=r.kind))
+    return Table(headers, rows, [55, 15, 15, 15] if compared else [70, 30])
+
+
+def shortfall_table(data: ReportData) -> Table:
+    headers = [_("Số thứ tự TC, TCTP"), _("Lĩnh vực/Tiêu chí/Tiêu chí thành phần"), _("Điểm chuẩn"), _("Điểm tự đánh giá"),
+               _("Điểm thẩm định"), _("Điểm bị trừ so với tự đánh giá"), _("Nguyên nhân chưa đạt điểm tối đa hoặc chưa đạt điểm"),
+               _("Đơn vị chủ trì")]
+    rows = []
+    for r in data.par.shortfalls:
+        rows.append(TableRow([
+            Cell(r.code), Cell(r.name), _num(n.points(r.max_points)),
+            _num(n.points(r.self_points) if r.self_points is not None else ""),
+            _num(n.points(r.appraised)), _num(n.points(r.deduction) if r.deduction is not None else ""),
+            Cell(r.reason), Cell(r.lead_agency),
+        ], kind="row"))
+    t = data.par.shortfall_totals
+    rows.append(TableRow([
+        Cell(_("TỔNG ĐIỂM")), Cell(""), _num(n.points(t.max_points)), _num(n.points(t.self_points)),
+        _num(n.points(t.appraised)), _num(n.points(t.deduction)), Cell(""), Cell(""),
+    ], strong=True, kind="total"))
+    return Table(headers, rows, [7, 17, 7, 7, 7, 8, 34, 13])
+
+
+def chart_table(data: ReportData) -> Table:
+    """The chart's figures as a table (the DOCX prints it under the chart)."""
+    headers = [_("Lĩnh vực"), _("Năm %(year)s") % {"year": data.year}]
+    if data.previous:
+        headers.append(_("Năm %(year)s") % {"year": data.previous_year})
+    rows = []
+    for f in data.par.fields:
+        cells = [Cell(f.name), _num(n.fixed2(f.total.points))]
+        if data.previous:
+            cells.append(_num(n.fixed2(f.previous_total) if f.previous_total is not None else ""))
+        rows.append(TableRow(cells))
+    return Table(headers, rows, [70, 15, 15] if data.previous else [80, 20])
