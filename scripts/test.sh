@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Command 2 of the README: install what is missing and run the whole test suite
+# (unit, integration and the Playwright browser tests in Debian's Chromium).
+# On SQLite by default; on PostgreSQL when DATABASE_URL points there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --test
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "!! makemigrations --check: models and migrations differ" >&2; exit 1; }
+exec .venv/bin/python -m pytest -q "$@"
