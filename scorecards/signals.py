@@ -16,4 +16,6 @@ def ensure_groups(**kwargs):
 
 
 def connect(sender):
-    post_migrate.connect(ensure_groups, sender=sender, dispatch_uid="scorecards.ensure_groups")
+    # Not limited to this app: the reports app's permissions are created by its own
+    # post_migrate, after ours, and the groups must include them too.
+    post_migrate.connect(ensure_groups, dispatch_uid="scorecards.ensure_groups")

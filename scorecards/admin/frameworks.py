@@ -27,6 +27,26 @@ class CriterionInline(admin.TabularInline):
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "legal_basis", "total_points")
     search_fields = ("code", "name")
+    readonly_fields = ("criteria_tree",)
+    fields = ("code", "name", "legal_basis", "total_points", "criteria_tree")
+
+    @admin.display(description=_("Cây tiêu chí"))
+    def criteria_tree(self, obj):
+        """The whole tree, indented, with each parent's children-sum check."""
+        if not obj.pk:
+            return "–"
+        from django.template.loader import render_to_string
+
+        from scorecards.services.scorecard import load_tree
+
+        criteria, children = load_tree(obj.pk)
+        rows = []
+        for c in criteria:
+            kids = children.get(c.pk, [])
+            kids_sum = sum((k.max_points for k in kids), 0) if kids else None
+            rows.append({"c": c, "indent": (c.level - 1) * 1.5, "kids_sum": kids_sum,
+                         "sum_ok": kids_sum is None or kids_sum == c.max_points})
+        return render_to_string("admin/scorecards/criteria_tree.html", {"rows": rows})
 
 
 @admin.register(Criterion)

@@ -12,6 +12,29 @@ from .scorecard import ScorecardAdminMixin
 class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
     list_display = ("year", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
 
+    actions = ["sync_sipas"]
+
+    def save_model(self, request, obj, form, change):
+        from scorecards.services.periods import ensure_scores
+
+        super().save_model(request, obj, form, change)
+        created = ensure_scores(obj)  # one score row per leaf: the grid edits existing rows
+        if created:
+            self.message_user(request, _("Đã tạo %(n)d dòng điểm cho các tiêu chí lá.") % {"n": created})
+
+    @admin.action(description=_("Cập nhật điểm SIPAS quy đổi từ kết quả công bố"))
+    def sync_sipas(self, request, queryset):
+        from scorecards.models import NationalResult
+        from scorecards.services.sipas import sync_sipas_points
+
+        for period in queryset.select_related("subject"):
+            result = NationalResult.objects.filter(year=period.year, province_id=period.subject.province_id).first()
+            if result is None or result.sipas_pct is None:
+                self.message_user(request, _("Kỳ %(year)s chưa có Chỉ số SIPAS công bố.") % {"year": period.year}, level="warning")
+                continue
+            n = sync_sipas_points(period, result.sipas_pct, actor=request.user)
+            self.message_user(request, _("Kỳ %(year)s: đã cập nhật %(n)d tiêu chí SIPAS.") % {"year": period.year, "n": n})
+
     @admin.display(description=_("Bảng điểm"))
     def scorecard_link(self, obj):
         url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[obj.pk])

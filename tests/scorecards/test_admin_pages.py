@@ -1,0 +1,44 @@
+"""Every admin list and the main change pages open for the Home Affairs officer, in a
+number of queries that does not depend on how many rows there are."""
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from scorecards.models import AuditEvent, EvaluationPeriod, Framework, Score
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in {"scorecards", "reports"}],
+                         ids=lambda m: m._meta.model_name)
+def test_every_changelist_opens_for_the_officer(client, officer, model):
+    client.force_login(officer)
+    response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_framework_page_shows_the_tree_with_sums(client, officer, period_2024):
+    client.force_login(officer)
+    html = client.get(reverse("admin:scorecards_framework_change", args=[period_2024.framework_id])).content.decode()
+    assert "7.3.6" in html and "Tỷ lệ hồ sơ trực tuyến toàn trình" in html
+    assert "⚠" not in html
+
+
+def test_a_period_created_in_the_admin_gets_a_score_row_per_leaf(client, officer, period_2024):
+    client.force_login(officer)
+    response = client.post(reverse("admin:scorecards_evaluationperiod_add"), {
+        "year": 2026, "framework": period_2024.framework_id, "subject": period_2024.subject_id, "status": "draft",
+        "published_decision": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    period = EvaluationPeriod.objects.get(year=2026)
+    leaves = Framework.objects.get(pk=period_2024.framework_id).criteria.filter(children__isnull=True).count()
+    assert Score.objects.filter(period=period).count() == leaves
+
+
+def test_the_sipas_action_converts_the_published_index(client, officer, period_2024):
+    Score.objects.filter(period=period_2024, criterion__scoring_source="sipas").update(appraised_points=None)
+    client.force_login(officer)
+    client.post(reverse("admin:scorecards_evaluationperiod_changelist"),
+                {"action": "sync_sipas", "_selected_action": [period_2024.pk]})
+    score = Score.objects.get(period=period_2024, criterion__scoring_source="sipas")
+    assert str(score.appraised_points) == "8.300"
+    assert AuditEvent.objects.filter(score=score, action="score.appraised", actor=officer).exists()
