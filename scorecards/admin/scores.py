@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from scorecards.models import EvidenceDocument, Score
+from .transfer import TransferAdminMixin
 
 
 class EvidenceInline(admin.TabularInline):
@@ -13,12 +14,13 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     list_display = ("period", "criterion", "self_points", "appraised_points", "appraised_points_round2", "state", "updated_by", "updated_at")
     list_filter = ("period", "state", "criterion__scoring_source")
     list_select_related = ("period__subject", "criterion", "updated_by")
     search_fields = ("criterion__search_text",)
-    readonly_fields = ("period", "criterion", "version", "updated_by", "updated_at")
+    # Workflow fields change only through the workflow (submit / return / accept).
+    readonly_fields = ("period", "criterion", "state", "review_comment", "version", "updated_by", "updated_at")
     fields = ("period", "criterion", "self_points", "explanation", "appraised_points", "appraised_points_round2",
               "appraisal_reason", "appeal_explanation", "state", "review_comment", "version", "updated_by", "updated_at")
     inlines = [EvidenceInline]
@@ -27,19 +29,16 @@ class ScoreAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # rows are created per leaf by the period (ensure_scores)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not obj.period.is_closed)
+
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
     def save_model(self, request, obj, form, change):
-        from scorecards.services.scoring import ScoreChange, apply_score_changes
+        """The form already ran Score.clean(); the service locks, versions and audits."""
+        from scorecards.services.scoring import EDITABLE_FIELDS, ScoreChange, apply_score_changes
 
-        values = {name: form.cleaned_data[name] for name in form.changed_data if name in (
-            "self_points", "explanation", "appraised_points", "appraised_points_round2", "appraisal_reason")}
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS + ("appeal_explanation",)}
         if values:
-            apply_score_changes(obj.period, [ScoreChange(obj.pk, values, version=obj.version)], actor=request.user)
-        extra = {name: form.cleaned_data[name] for name in form.changed_data if name not in values}
-        if extra:
-            fresh = Score.objects.get(pk=obj.pk)
-            for name, value in extra.items():
-                setattr(fresh, name, value)
-            fresh.save()
+            apply_score_changes(obj.period, [ScoreChange(obj.pk, values)], actor=request.user)

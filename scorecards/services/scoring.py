@@ -22,6 +22,7 @@ FIELD_ACTIONS = {
     "appraised_points": "score.appraised",
     "appraised_points_round2": "score.appraised",
     "appraisal_reason": "score.appraised",
+    "appeal_explanation": "score.explained",
 }
 EDITABLE_FIELDS = tuple(FIELD_ACTIONS)
 

@@ -42,3 +42,28 @@ def test_the_sipas_action_converts_the_published_index(client, officer, period_2
     score = Score.objects.get(period=period_2024, criterion__scoring_source="sipas")
     assert str(score.appraised_points) == "8.300"
     assert AuditEvent.objects.filter(score=score, action="score.appraised", actor=officer).exists()
+
+
+def test_the_score_form_saves_through_the_audited_service(client, officer, period_2024):
+    score = Score.objects.get(period=period_2024, criterion__code="7.1.4")
+    client.force_login(officer)
+    url = reverse("admin:scorecards_score_change", args=[score.pk])
+    response = client.post(url, {"self_points": "1", "explanation": "", "appraised_points": "0.688",
+                                 "appraised_points_round2": "0.875", "appraisal_reason": score.appraisal_reason,
+                                 "appeal_explanation": "Đã kết nối thêm 3 dịch vụ",
+                                 "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    score.refresh_from_db()
+    assert str(score.final_points) == "0.875" and score.version == 2
+    assert set(AuditEvent.objects.filter(score=score).values_list("action", flat=True)) == {"score.appraised", "score.explained"}
+
+
+def test_the_score_form_names_the_limit(client, officer, period_2024):
+    score = Score.objects.get(period=period_2024, criterion__code="7.1.4")
+    client.force_login(officer)
+    response = client.post(reverse("admin:scorecards_score_change", args=[score.pk]), {
+        "self_points": "1", "appraised_points": "1.5", "appraisal_reason": "", "explanation": "", "appeal_explanation": "",
+        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
+    assert "Điểm thẩm định (vòng 1) của tiêu chí 7.1.4 là 1,5, vượt điểm tối đa 1." in response.content.decode()
+    score.refresh_from_db()
+    assert str(score.appraised_points) == "0.688"
