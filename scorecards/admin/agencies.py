@@ -7,10 +7,11 @@ from scorecards.models import Agency, User
 from scorecards.db import vi_ordering
 
 from .search import FoldedSearchMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "code", "kind", "is_active", "order")
     list_filter = ("kind", "is_active")
     list_editable = ("order",)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.models import Criterion, Framework
 
 from .search import FoldedSearchMixin
+from .transfer import TransferAdminMixin
 
 
 class CriterionInline(admin.TabularInline):
@@ -50,7 +51,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CriterionAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("code", "name", "framework", "level", "max_points", "scoring_source", "is_placeholder")
     list_filter = ("framework", "level", "scoring_source", "is_placeholder")
     list_select_related = ("framework", "parent")

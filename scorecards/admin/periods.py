@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.models import AgencyException, Assignment, EvaluationPeriod
 
 from .scorecard import ScorecardAdminMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(EvaluationPeriod)
@@ -44,7 +45,7 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(TransferAdminMixin, admin.ModelAdmin):
     list_display = ("period", "criterion", "lead_agency")
     list_filter = ("period", "lead_agency")
     list_select_related = ("period__subject", "criterion", "lead_agency")

@@ -5,10 +5,11 @@ from scorecards.models import NationalResult, Province
 from scorecards.db import vi_ordering
 
 from .search import FoldedSearchMixin
+from .transfer import TransferAdminMixin
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "code")
 
     def get_ordering(self, request):
@@ -17,7 +18,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(NationalResult)
-class NationalResultAdmin(admin.ModelAdmin):
+class NationalResultAdmin(TransferAdminMixin, admin.ModelAdmin):
     list_display = ("year", "province", "par_score", "par_rank", "sipas_pct", "sipas_rank", "ranked_count")
     list_filter = ("year",)
     list_select_related = ("province",)

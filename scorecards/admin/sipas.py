@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from scorecards.models import SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue
+from .transfer import TransferAdminMixin
 
 
 @admin.register(SipasSection)
@@ -23,7 +24,7 @@ class SipasIndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SipasValue)
-class SipasValueAdmin(admin.ModelAdmin):
+class SipasValueAdmin(TransferAdminMixin, admin.ModelAdmin):
     list_display = ("period", "indicator", "pct")
     list_filter = ("period",)
     list_select_related = ("period__subject", "indicator")

@@ -1,0 +1,75 @@
+"""python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE] [--dry-run] [--user NAME]
+
+Prints the preview (new rows, changed cells old → new, errors with row and column) and
+imports only a file without a single error; exits non-zero, with nothing written, on any.
+"""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from scorecards.models import Framework, User
+from scorecards.services.periods import resolve_period
+from scorecards.transfer import services
+from scorecards.transfer.kinds import KINDS, get_kind
+
+
+def resolve_scope(kind, options):
+    if kind.scope == "period":
+        return resolve_period(options.get("year"), options.get("period"))
+    if kind.scope == "framework":
+        code = options.get("framework")
+        if code:
+            try:
+                return Framework.objects.get(code=code)
+            except Framework.DoesNotExist:
+                raise CommandError(_("Không có bộ chỉ số mã “%(code)s”.") % {"code": code}) from None
+        return resolve_period(options.get("year"), options.get("period")).framework
+    return None
+
+
+def add_scope_arguments(parser):
+    parser.add_argument("--year", type=int, help=_("Năm của kỳ đánh giá."))
+    parser.add_argument("--period", type=int, help=_("Mã số (ID) kỳ đánh giá, khi một năm có nhiều kỳ."))
+    parser.add_argument("--framework", help=_("Mã bộ chỉ số (cho tiêu chí)."))
+
+
+class Command(BaseCommand):
+    help = _("Nhập dữ liệu từ tệp XLSX/CSV: xem trước, rồi ghi nếu không có lỗi nào.")
+    kind_slug = None
+
+    def add_arguments(self, parser):
+        if self.kind_slug is None:
+            parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("file")
+        add_scope_arguments(parser)
+        parser.add_argument("--dry-run", action="store_true", help=_("Chỉ xem trước, không ghi."))
+        parser.add_argument("--user", help=_("Tên đăng nhập của người nhập (ghi vào lịch sử)."))
+        parser.add_argument("--verbose-unchanged", action="store_true", help=_("In cả các dòng không đổi."))
+
+    def handle(self, *args, **options):
+        kind = get_kind(self.kind_slug or options["kind"])
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
+        actor = None
+        if options["user"]:
+            actor = User.objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(_("Không có người dùng “%(name)s”.") % {"name": options["user"]})
+        scope = resolve_scope(kind, options)
+        from django.core.exceptions import PermissionDenied
+
+        try:
+            preview = services.run_import(kind.slug, path.read_bytes(), path.name, scope=scope, actor=actor,
+                                          dry_run=options["dry_run"])
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
+        for line in preview.lines(include_unchanged=options["verbose_unchanged"]):
+            self.stdout.write(line)
+        if not preview.ok:
+            raise CommandError(_("Tệp có %(n)s lỗi: không ghi dòng nào.") % {"n": len(preview.errors)})
+        if options["dry_run"]:
+            self.stdout.write(_("Chạy thử: chưa ghi gì vào cơ sở dữ liệu."))
+        else:
+            self.stdout.write(self.style.SUCCESS(_("Đã nhập xong.")))

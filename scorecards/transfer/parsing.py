@@ -1,0 +1,117 @@
+"""Numbers as Vietnamese users type them: "0,688", " 1.5 ", "82,96%", numbers stored as
+text, Excel floats. Everything becomes Decimal; nothing goes through float arithmetic.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+SPACES = "\u00a0\u202f\u2007 \t"
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as the column expects; the message is Vietnamese."""
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip(SPACES + "\r\n"))
+
+
+def clean_text(value) -> str:
+    """Text of a cell: surrounding spaces dropped, a formula-guard apostrophe removed.
+
+    Exports prefix text starting with = + - @ with an apostrophe (formula injection
+    guard); the import takes it off again so that a round trip keeps the text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = _float_to_decimal(value)
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    text = str(value).strip(SPACES + "\r\n")
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def _float_to_decimal(value: float) -> Decimal:
+    # Excel stores 0.688 as the nearest binary float; 15 significant digits is what Excel
+    # itself shows, and it drops the binary noise (1.2500000000000002 -> 1.25).
+    return Decimal(format(value, ".15g"))
+
+
+def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
+    """A cell as Decimal, or None when blank. Raise CellError for anything else.
+
+    Accepts numbers, "0,688" (decimal comma), "1.5", "1.234,5", " 2 ", and with
+    percent=True a trailing "%" ("82,96%"). Percent-formatted Excel cells arrive from the
+    reader already as "82.96%".
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” không phải là số.") % {"value": value})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return _float_to_decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    original = str(value).strip(SPACES)
+    text = "".join(ch for ch in original if ch not in SPACES)
+    if text.endswith("%"):
+        if not percent:
+            raise CellError(_("“%(value)s” không phải là số (cột này không nhận dấu %%).") % {"value": original})
+        text = text[:-1]
+    if "," in text and "." in text:
+        # The last separator is the decimal one: "1.234,5" or "1,234.5".
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        text = text.replace(thousands, "").replace(decimal_sep, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    if not text or text.count(".") > 1 or not all(ch.isdigit() or ch in ".+-" for ch in text):
+        raise CellError(_("“%(value)s” không phải là số.") % {"value": original})
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” không phải là số.") % {"value": original}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” không phải là số.") % {"value": original})
+    return number
+
+
+def parse_int(value) -> int | None:
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellError(_("“%(value)s” phải là số nguyên.") % {"value": clean_text(value)})
+    return int(number)
+
+
+TRUE_WORDS = {"1", "x", "co", "có", "true", "yes", "dung", "đúng"}
+FALSE_WORDS = {"0", "", "khong", "không", "false", "no", "sai"}
+
+
+def parse_bool(value) -> bool | None:
+    from scorecards.text import fold
+
+    if value is True or value is False:
+        return value
+    text = fold(clean_text(value))
+    if text in {fold(w) for w in TRUE_WORDS}:
+        return True
+    if text in {fold(w) for w in FALSE_WORDS}:
+        return False
+    raise CellError(_("“%(value)s” không hợp lệ: ghi “Có” hoặc “Không”.") % {"value": clean_text(value)})
+
+
+def split_codes(value) -> list[str]:
+    """A list of codes in one cell, separated by commas, semicolons or new lines."""
+    text = clean_text(value)
+    for sep in ";\n":
+        text = text.replace(sep, ",")
+    return [part.strip(SPACES) for part in text.split(",") if part.strip(SPACES)]

@@ -1,0 +1,128 @@
+"""What an import would do: new, changed and unchanged rows, and every error.
+
+A Preview is built the same way for the dry run and for the real import, so what the
+user confirmed is what gets written (the confirm step rebuilds it inside the transaction).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from scorecards.formatting import fmt_points
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+def display(value) -> str:
+    """A value as the preview shows it: numbers with decimal comma, blanks marked."""
+    if value is None or value == "" or value == []:
+        return _("(trống)")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, Decimal):
+        return fmt_points(value, 3) if value == value.quantize(Decimal("0.001")) else str(value).replace(".", ",")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass
+class RowError:
+    """One problem, located: spreadsheet row (None for the whole file) and column header."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return _("Dòng %(row)s, cột '%(column)s': %(message)s") % {"row": self.row, "column": self.column, "message": self.message}
+        if self.row is not None:
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class CellChange:
+    column: str
+    old: object
+    new: object
+
+    @property
+    def old_display(self) -> str:
+        return display(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return display(self.new)
+
+
+@dataclass
+class RowChange:
+    """One data row of the file and what importing it does."""
+
+    row: int
+    key: str
+    status: str
+    changes: list[CellChange] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # column key -> parsed value, for the row's present columns
+    target: object = None  # the existing object, or None for a new one
+    obj: object = None  # what will be saved (kinds that save objects one by one)
+
+
+@dataclass
+class Preview:
+    kind: str
+    filename: str = ""
+    scope_label: str = ""
+    rows: list[RowChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.errors.append(RowError(str(message), row, str(column) if column else None))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def by_status(self, status: str) -> list[RowChange]:
+        return [r for r in self.rows if r.status == status]
+
+    @property
+    def new(self) -> list[RowChange]:
+        return self.by_status(NEW)
+
+    @property
+    def changed(self) -> list[RowChange]:
+        return self.by_status(CHANGED)
+
+    @property
+    def unchanged(self) -> list[RowChange]:
+        return self.by_status(UNCHANGED)
+
+    def summary(self) -> str:
+        return _("%(new)s dòng mới, %(changed)s dòng thay đổi, %(unchanged)s dòng không đổi, %(errors)s lỗi.") % {
+            "new": len(self.new), "changed": len(self.changed), "unchanged": len(self.unchanged), "errors": len(self.errors),
+        }
+
+    def lines(self, include_unchanged: bool = False) -> list[str]:
+        """The preview as text lines (the command line prints these)."""
+        out = []
+        for r in self.rows:
+            if r.status == NEW:
+                out.append(_("+ Dòng %(row)s [%(key)s] mới: %(cells)s") % {
+                    "row": r.row, "key": r.key, "cells": "; ".join(f"{c.column} = {c.new_display}" for c in r.changes)})
+            elif r.status == CHANGED:
+                out.append(_("~ Dòng %(row)s [%(key)s]: %(cells)s") % {
+                    "row": r.row, "key": r.key,
+                    "cells": "; ".join(f"{c.column}: {c.old_display} → {c.new_display}" for c in r.changes)})
+            elif include_unchanged:
+                out.append(_("= Dòng %(row)s [%(key)s] không đổi") % {"row": r.row, "key": r.key})
+        out.extend(_("! %(warning)s") % {"warning": w} for w in self.warnings)
+        out.extend(_("✗ %(error)s") % {"error": str(e)} for e in self.errors)
+        out.append(self.summary())
+        return out
