@@ -186,6 +186,12 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.score.period.year}/{uuid.uuid4().hex}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evidence follows its score: whoever may see the score may see its documents."""
+        return self.filter(score__in=Score.objects.visible_to(user).values("pk"))
+
+
 class EvidenceDocument(models.Model):
     """An evidence document (tài liệu kiểm chứng) attached to a score; private file."""
 
@@ -202,6 +208,8 @@ class EvidenceDocument(models.Model):
     is_supplementary = models.BooleanField(_("bổ sung khi giải trình"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tài liệu kiểm chứng")

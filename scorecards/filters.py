@@ -1,0 +1,98 @@
+"""FilterSets of the workspace list and the audit log (django-filter)."""
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.models import Agency, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
+from scorecards.permissions import can_manage
+from scorecards.text import code_sort_key, fold
+
+# Periods in which the workspace shows criteria (agencies work in them or follow them).
+OPEN_STATUSES = [PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION]
+
+
+def needs_action_q(user) -> Q:
+    """Scores waiting for this user: Sở Nội vụ reviews submissions; an agency writes its
+    drafts and returned scores, and explanations of criteria that lost points."""
+    if can_manage(user):
+        return Q(state=ScoreState.SUBMITTED)
+    if not user.agency_id:
+        return Q(pk__in=[])
+    from scorecards.models import Assignment
+    from django.db.models import Exists, OuterRef
+
+    leads = Exists(Assignment.objects.filter(lead_agency_id=user.agency_id, period_id=OuterRef("period_id"),
+                                             criterion_id=OuterRef("criterion_id")))
+    writing = Q(period__status=PeriodStatus.SELF_ASSESSMENT, state__in=[ScoreState.DRAFT, ScoreState.RETURNED])
+    explaining = Q(period__status=PeriodStatus.EXPLANATION, appraised_points__lt=F("criterion__max_points"),
+                   appeal_explanation="")
+    return Q(leads) & (writing | explaining)
+
+
+class WorkspaceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_q",
+                                  widget=forms.TextInput(attrs={"placeholder": _("mã hoặc tên tiêu chí"), "type": "search"}))
+    period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.none(),
+                                              empty_label=_("Tất cả kỳ đang mở"))
+    field = django_filters.ChoiceFilter(label=_("Lĩnh vực"), method="filter_field", empty_label=_("Tất cả lĩnh vực"))
+    state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=ScoreState.choices, empty_label=_("Mọi trạng thái"))
+    needs_action = django_filters.BooleanFilter(label=_("Cần tôi xử lý"), method="filter_needs_action",
+                                                widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Score
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["period"].queryset = EvaluationPeriod.objects.filter(status__in=OPEN_STATUSES).select_related("subject")
+        fields = Criterion.objects.filter(parent__isnull=True, framework__periods__status__in=OPEN_STATUSES)
+        codes = sorted({(c.code, c.name) for c in fields.only("code", "name")}, key=lambda cn: code_sort_key(cn[0]))
+        self.filters["field"].extra["choices"] = [(code, f"{code}. {name}") for code, name in codes]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(criterion__search_text__contains=fold(value)) if value else queryset
+
+    def filter_field(self, queryset, name, value):
+        return queryset.filter(criterion__sort_key__startswith=code_sort_key(value) + ".") if value else queryset
+
+    def filter_needs_action(self, queryset, name, value):
+        return queryset.filter(needs_action_q(self.user)) if value else queryset
+
+
+ACTION_CHOICES = [
+    ("score.self_assessed", _("Tự đánh giá")),
+    ("score.submitted", _("Gửi Sở Nội vụ")),
+    ("score.returned", _("Trả lại")),
+    ("score.accepted", _("Chấp nhận")),
+    ("score.appraised", _("Thẩm định")),
+    ("score.explained", _("Giải trình")),
+    ("evidence.uploaded", _("Tải lên tài liệu")),
+    ("evidence.deleted", _("Xoá tài liệu")),
+    ("period.locked", _("Chốt điểm tự đánh giá")),
+    ("period.explanation_opened", _("Mở vòng giải trình")),
+    ("period.explanation_closed", _("Đóng vòng giải trình")),
+    ("period.exception_granted", _("Cho phép ngoại lệ")),
+    ("period.deadline_reminded", _("Nhắc hạn")),
+    ("scores.imported", _("Nhập điểm từ tệp")),
+]
+ACTION_LABELS = dict(ACTION_CHOICES)
+
+
+class AuditFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label=_("Hành động"), choices=ACTION_CHOICES, empty_label=_("Mọi hành động"))
+    period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"))
+    agency = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Agency.objects.filter(kind__in=[
+        Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE]))
+    actor = django_filters.ModelChoiceFilter(label=_("Người thực hiện"), queryset=User.objects.order_by("username"))
+    code = django_filters.CharFilter(label=_("Mã tiêu chí"), field_name="score__criterion__code")
+    after = django_filters.DateFilter(label=_("Từ ngày"), field_name="created_at", lookup_expr="date__gte",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    before = django_filters.DateFilter(label=_("Đến ngày"), field_name="created_at", lookup_expr="date__lte",
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "period", "agency", "actor", "code", "after", "before"]

@@ -1,0 +1,147 @@
+"""Tables of the workspace, the review queue and the audit log (django-tables2).
+
+Each column reads only what the view's queryset already selected or annotated, so a
+page costs the same number of queries whatever its length.
+"""
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.filters import ACTION_LABELS
+from scorecards.formatting import fmt_points
+from scorecards.models import AuditEvent, PeriodStatus, Score
+
+DATETIME = "%H:%M %d/%m/%Y"
+
+
+def state_badge(score) -> str:
+    return format_html('<span class="badge state-{}">{}</span>', score.state, score.get_state_display())
+
+
+def deadline_of(score):
+    """The deadline that matters for the score now: explanation round or self-assessment."""
+    period = score.period
+    if period.status == PeriodStatus.EXPLANATION:
+        return period.explanation_deadline
+    return period.self_assessment_deadline
+
+
+class PointsColumn(tables.Column):
+    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", self.attrs)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return fmt_points(value)
+
+
+class ScoreTable(tables.Table):
+    """Criteria assigned to an agency (or, for Sở Nội vụ, to every agency) in open periods."""
+
+    year = tables.Column(_("Năm"), accessor="period__year", order_by=("period__year", "criterion__sort_key"))
+    code = tables.Column(_("Mã"), accessor="criterion__code", order_by=("criterion__sort_key",),
+                         linkify=("scorecards:score", [tables.A("pk")]), attrs={"td": {"class": "code"}})
+    name = tables.Column(_("Tiêu chí"), accessor="criterion__name", linkify=("scorecards:score", [tables.A("pk")]),
+                         attrs={"td": {"class": "name"}})
+    agency = tables.Column(_("Đơn vị chủ trì"), accessor="lead_agency_label", orderable=True,
+                           attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
+    max_points = PointsColumn(_("Tối đa"), accessor="criterion__max_points")
+    self_points = PointsColumn(_("Tự chấm"))
+    state = tables.Column(_("Trạng thái"))
+    evidence_count = tables.Column(_("TLKC"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    deadline = tables.Column(_("Hạn"), empty_values=(), orderable=False, attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
+    updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="H:i d/m/Y", attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
+
+    class Meta:
+        model = Score
+        fields = ()
+        sequence = ("year", "code", "name", "agency", "max_points", "self_points", "state", "evidence_count",
+                    "deadline", "updated_at")
+        order_by = ("code",)
+        attrs = {"class": "table scores"}
+        empty_text = _("Không có tiêu chí nào.")
+        row_attrs = {"data-state": lambda record: record.state}
+
+    def render_state(self, record):
+        return state_badge(record)
+
+    def render_deadline(self, record):
+        deadline = deadline_of(record)
+        if deadline is None:
+            return "—"
+        text = timezone.localtime(deadline).strftime(DATETIME)
+        if deadline < timezone.now() and record.state in ("draft", "returned"):
+            return format_html('<span class="overdue">{}</span>', text)
+        return text
+
+
+class AuditTable(tables.Table):
+    """The filterable log of workflow steps and changes, for Sở Nội vụ."""
+
+    created_at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="H:i d/m/Y")
+    action = tables.Column(_("Hành động"))
+    actor = tables.Column(_("Người thực hiện"), empty_values=(), order_by=("actor__username",))
+    agency = tables.Column(_("Đơn vị"), accessor="agency__label", order_by=("agency__name",))
+    code = tables.Column(_("Tiêu chí"), accessor="score__criterion__code", order_by=("score__criterion__sort_key",),
+                         linkify=lambda record: reverse("scorecards:score", args=[record.score_id]) if record.score_id else None)
+    details = tables.Column(_("Nội dung"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = AuditEvent
+        fields = ()
+        sequence = ("created_at", "action", "actor", "agency", "code", "details")
+        order_by = ("-created_at",)
+        attrs = {"class": "table log"}
+        empty_text = _("Chưa có sự kiện nào.")
+
+    def render_action(self, value):
+        return ACTION_LABELS.get(value, value)
+
+    def render_actor(self, record):
+        if record.actor is None:
+            return _("Hệ thống")
+        return record.actor.get_full_name() or record.actor.username
+
+    def render_details(self, record):
+        return describe_event(record)
+
+
+def describe_event(event) -> str:
+    """Old → new values and the comment of an event, as short HTML."""
+    data = event.data or {}
+    parts = []
+    for field, (old, new) in (data.get("changes") or {}).items():
+        label = FIELD_LABELS.get(field, field)
+        parts.append((label, _show(old), _show(new)))
+    html = format_html_join("", '<div><b>{}</b>: {} → {}</div>', parts)
+    if data.get("state"):
+        old, new = data["state"]
+        html += format_html("<div>{} → {}</div>", STATE_LABELS.get(old, old), STATE_LABELS.get(new, new))
+    if data.get("name"):
+        html += format_html("<div>{}: {}</div>", _("Tệp"), data["name"])
+    if data.get("comment"):
+        html += format_html('<div class="comment">{}: {}</div>', _("Ý kiến"), data["comment"])
+    if data.get("reason"):
+        html += format_html("<div>{}: {}</div>", _("Lý do"), data["reason"])
+    return html
+
+
+def _show(value):
+    if value is None or value == "":
+        return "∅"
+    text = str(value)
+    try:
+        from decimal import Decimal
+
+        return fmt_points(Decimal(text))
+    except Exception:
+        return text if len(text) <= 120 else text[:117] + "…"
+
+
+FIELD_LABELS = {name: Score._meta.get_field(name).verbose_name for name in (
+    "self_points", "explanation", "appraised_points", "appraised_points_round2", "appraisal_reason", "appeal_explanation")}
+STATE_LABELS = dict(Score._meta.get_field("state").choices)

@@ -1,0 +1,164 @@
+"""Sở Nội vụ's side: the progress board per period, the review queue, exceptions, steps."""
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from scorecards.filters import OPEN_STATUSES
+from scorecards.forms import ExceptionForm
+from scorecards.models import (
+    Agency, AgencyException, Assignment, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource,
+)
+from scorecards.permissions import can_manage
+from scorecards.services import workflow
+from scorecards.views.access import HomeAffairsRequiredMixin, ReadAllRequiredMixin
+from scorecards.views.workspace import WorkspaceView
+
+
+@dataclass
+class AgencyProgress:
+    agency: Agency
+    assigned: int
+    draft: int
+    submitted: int
+    accepted: int
+    returned: int
+    overdue: int
+    exception: AgencyException | None
+
+
+def progress_rows(period, user, now=None) -> list[AgencyProgress]:
+    """Per lead agency: how many criteria are assigned, in each state, and overdue.
+
+    Three queries whatever the size: the grouped counts, the agencies, the exceptions.
+    """
+    now = now or timezone.now()
+    lead = Subquery(Assignment.objects.filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
+                    .values("lead_agency_id")[:1])
+    counts = (
+        Score.objects.visible_to(user)
+        .filter(period=period, criterion__scoring_source__in=ScoringSource.self_assessed())
+        .annotate(lead=lead).exclude(lead=None).order_by().values("lead")
+        .annotate(
+            assigned=Count("pk"),
+            draft=Count("pk", filter=Q(state=ScoreState.DRAFT)),
+            submitted=Count("pk", filter=Q(state=ScoreState.SUBMITTED)),
+            accepted=Count("pk", filter=Q(state=ScoreState.ACCEPTED)),
+            returned=Count("pk", filter=Q(state=ScoreState.RETURNED)),
+        )
+    )
+    counts = list(counts)
+    agencies = Agency.objects.in_bulk([row["lead"] for row in counts])
+    exceptions = {}
+    for exc in AgencyException.objects.filter(period=period, until__gte=now).order_by("until"):
+        exceptions[exc.agency_id] = exc  # the latest-running one wins
+    deadline = period.self_assessment_deadline
+    past_deadline = period.status != PeriodStatus.SELF_ASSESSMENT or (deadline is not None and deadline < now)
+    rows = []
+    for row in counts:
+        exception = exceptions.get(row["lead"])
+        pending = row["draft"] + row["returned"]
+        overdue = pending if past_deadline and exception is None and period.status in OPEN_STATUSES else 0
+        rows.append(AgencyProgress(agency=agencies[row["lead"]], assigned=row["assigned"], draft=row["draft"],
+                                   submitted=row["submitted"], accepted=row["accepted"], returned=row["returned"],
+                                   overdue=overdue, exception=exception))
+    rows.sort(key=lambda r: (r.agency.order, r.agency.name, r.agency.pk))
+    return rows
+
+
+class BoardIndexView(ReadAllRequiredMixin, View):
+    """The board of the latest open period (or the latest period)."""
+
+    def get(self, request):
+        period = (EvaluationPeriod.objects.filter(status__in=OPEN_STATUSES).order_by("-year", "pk").first()
+                  or EvaluationPeriod.objects.order_by("-year", "pk").first())
+        if period is None:
+            messages.info(request, _("Chưa có kỳ đánh giá."))
+            return redirect("scorecards:home")
+        return redirect("scorecards:board", period_id=period.pk)
+
+
+class ProgressBoardView(ReadAllRequiredMixin, TemplateView):
+    template_name = "scorecards/board.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        period = get_object_or_404(EvaluationPeriod.objects.select_related("subject", "framework"), pk=self.kwargs["period_id"])
+        rows = progress_rows(period, self.request.user)
+        totals = {name: sum(getattr(r, name) for r in rows)
+                  for name in ("assigned", "draft", "submitted", "accepted", "returned", "overdue")}
+        manage = can_manage(self.request.user) and not period.is_closed
+        ctx.update({
+            "period": period, "rows": rows, "totals": totals,
+            "periods": EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"),
+            "can_manage": manage,
+            "exception_form": kwargs.get("exception_form") or ExceptionForm(
+                agencies=Agency.objects.filter(pk__in=[r.agency.pk for r in rows])),
+            "next_statuses": [(s, PeriodStatus(s).label) for s in workflow.PERIOD_TRANSITIONS.get(period.status, {})] if manage else [],
+        })
+        return ctx
+
+
+class GrantExceptionView(HomeAffairsRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, period_id):
+        period = get_object_or_404(EvaluationPeriod, pk=period_id)
+        agencies = Agency.objects.filter(lead_assignments__period=period).distinct()
+        form = ExceptionForm(request.POST, agencies=agencies)
+        if form.is_valid():
+            try:
+                workflow.grant_exception(period.pk, form.cleaned_data["agency"], actor=request.user,
+                                         until=form.cleaned_data["until"], reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Đã cho phép %(agency)s sửa đến %(until)s.") % {
+                    "agency": form.cleaned_data["agency"].label,
+                    "until": timezone.localtime(form.cleaned_data["until"]).strftime("%H:%M %d/%m/%Y")})
+                return redirect("scorecards:board", period_id=period.pk)
+        else:
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, text)
+        return redirect("scorecards:board", period_id=period.pk)
+
+
+class PeriodStepView(HomeAffairsRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, period_id):
+        period = get_object_or_404(EvaluationPeriod, pk=period_id)
+        try:
+            period = workflow.change_period_status(period.pk, request.POST.get("status", ""), actor=request.user)
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Kỳ đánh giá năm %(year)s chuyển sang “%(status)s”.") % {
+                "year": period.year, "status": period.get_status_display()})
+        return redirect("scorecards:board", period_id=period.pk)
+
+
+class ReviewQueueView(HomeAffairsRequiredMixin, WorkspaceView):
+    """Submissions waiting for Sở Nội vụ, oldest first."""
+
+    template_name = "scorecards/workspace.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(state=ScoreState.SUBMITTED).order_by("submitted_at", "pk")
+
+    def get_table_kwargs(self):
+        # No default column ordering: first come, first reviewed.
+        return {**super().get_table_kwargs(), "order_by": ()}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Hồ sơ chờ duyệt")
+        ctx["is_queue"] = True
+        return ctx

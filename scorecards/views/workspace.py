@@ -1,0 +1,69 @@
+"""The agency workspace: the criteria assigned to the user's agency in open periods."""
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from scorecards.filters import OPEN_STATUSES, WorkspaceFilter
+from scorecards.models import Assignment, EvidenceDocument, Score, ScoringSource
+from scorecards.tables import ScoreTable
+
+
+def annotate_list(queryset):
+    """What the list's columns need, in the one query of the page.
+
+    Subqueries (not joins) for the lead agency and the evidence count, so that neither
+    multiplies rows nor costs a query per row.
+    """
+    assignment = Assignment.objects.filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
+    evidence = (EvidenceDocument.objects.filter(score_id=OuterRef("pk")).order_by()
+                .values("score_id").annotate(n=Count("pk")).values("n"))
+    return queryset.select_related("criterion", "period", "updated_by").annotate(
+        lead_agency_id=Subquery(assignment.values("lead_agency_id")[:1]),
+        lead_agency_label=Subquery(assignment.annotate(
+            label=Coalesce(NullIf("lead_agency__short_name", Value("")), "lead_agency__name")).values("label")[:1]),
+        evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
+    )
+
+
+def workspace_queryset(user):
+    """Self-assessed criteria of open periods the user may see (visibility: visible_to)."""
+    return annotate_list(
+        Score.objects.visible_to(user)
+        .filter(period__status__in=OPEN_STATUSES, criterion__scoring_source__in=ScoringSource.self_assessed())
+    )
+
+
+class WorkspaceView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """List of assigned criteria with filters (field, state, needs my action) and search."""
+
+    template_name = "scorecards/workspace.html"
+    table_class = ScoreTable
+    filterset_class = WorkspaceFilter
+    table_pagination = {"per_page": 50}
+    title = None
+
+    def get_queryset(self):
+        return workspace_queryset(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title
+        return ctx
+
+
+def home(request, *args, **kwargs):
+    """The landing page; agency staff go straight to their criteria."""
+    from scorecards.permissions import is_agency_staff
+    from scorecards.views.home import HomeView
+    from django.shortcuts import redirect
+
+    if is_agency_staff(request.user):
+        return redirect("scorecards:workspace")
+    return HomeView.as_view()(request, *args, **kwargs)
