@@ -42,6 +42,13 @@ def _float_to_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
+def trim(number: Decimal) -> Decimal:
+    """Drop trailing zeros after the decimal mark ("0,6880" is 0,688; "2,00" is 2)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
 def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
     """A cell as Decimal, or None when blank. Raise CellError for anything else.
 
@@ -56,9 +63,9 @@ def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return _float_to_decimal(value)
+        return trim(_float_to_decimal(value))
     if isinstance(value, Decimal):
-        return value
+        return trim(value)
     original = str(value).strip(SPACES)
     text = "".join(ch for ch in original if ch not in SPACES)
     if text.endswith("%"):
@@ -80,7 +87,7 @@ def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
         raise CellError(_("“%(value)s” không phải là số.") % {"value": original}) from None
     if not number.is_finite():
         raise CellError(_("“%(value)s” không phải là số.") % {"value": original})
-    return number
+    return trim(number)
 
 
 def parse_int(value) -> int | None:

@@ -108,7 +108,7 @@ def read_xlsx(data: bytes) -> Workbook:
                         if value is None:
                             sheet.missing_formula_values.add((cell.row, cell.column - 1))
                     elif isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-                        value = f"{Decimal(format(value, '.15g')) * 100}%"
+                        value = format((Decimal(format(value, ".15g")) * 100).normalize(), "f") + "%"
                     row.append(value)
                 sheet.rows.append(row)
             sheets.append(sheet)

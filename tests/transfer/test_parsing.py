@@ -9,7 +9,7 @@ from scorecards.transfer.parsing import CellError, clean_text, parse_decimal, pa
 @pytest.mark.parametrize("raw, expected", [
     ("0,688", Decimal("0.688")), ("0.688", Decimal("0.688")), (" 1.5 ", Decimal("1.5")), ("\u00a02\u00a0", Decimal("2")),
     ("1.234,5", Decimal("1234.5")), ("1,234.5", Decimal("1234.5")), (0.688, Decimal("0.688")), (3, Decimal("3")),
-    (1.2500000000000002, Decimal("1.25")), ("", None), ("   ", None), (None, None), ("-0,5", Decimal("-0.5")),
+    (1.2500000000000002, Decimal("1.25")), ("0,6880", Decimal("0.688")), ("2,00", Decimal("2")), ("", None), ("   ", None), (None, None), ("-0,5", Decimal("-0.5")),
 ])
 def test_it_reads_numbers_as_typed(raw, expected):
     assert parse_decimal(raw) == expected

@@ -33,7 +33,7 @@ def rank_differences(results) -> list[str]:
     by_year: dict[int, list] = {}
     for r in results:
         by_year.setdefault(r.year, []).append(r)
-    messages = []
+    messages, incomplete = [], []
     for year, rows in sorted(by_year.items()):
         expected = max((r.ranked_count or 0) for r in rows)
         for field, rank_field, label in (("par_score", "par_rank", _("Chỉ số CCHC")), ("sipas_pct", "sipas_rank", _("SIPAS"))):
@@ -41,8 +41,7 @@ def rank_differences(results) -> list[str]:
             if not scored:
                 continue
             if len(scored) < expected:
-                messages.append(_("Năm %(year)s mới có %(n)s/%(total)s tỉnh có điểm %(label)s: chưa tự tính được xếp hạng.") % {
-                    "year": year, "n": len(scored), "total": expected, "label": label})
+                incomplete.append(f"{year} ({label}: {len(scored)}/{expected})")
                 continue
             computed = competition_ranks({r.province_id: Decimal(getattr(r, field)) for r in scored})
             for r in scored:
@@ -51,6 +50,8 @@ def rank_differences(results) -> list[str]:
                     messages.append(_("Năm %(year)s, %(province)s: xếp hạng %(label)s công bố %(published)s, tính từ điểm được %(computed)s.") % {
                         "year": year, "province": r.province.name, "label": label, "published": published,
                         "computed": computed[r.province_id]})
+    if incomplete:
+        messages.append(_("Chưa đủ số tỉnh để tự tính xếp hạng: %(years)s.") % {"years": ", ".join(incomplete)})
     return messages
 
 

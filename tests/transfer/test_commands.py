@@ -1,0 +1,64 @@
+"""import_scores / export_scores print the same preview and errors as the admin page and
+exit non-zero, with nothing written, on any error."""
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from scorecards.models import Score
+
+from .conftest import SCORE_HEADER, xlsx
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "csv"])
+def test_export_then_dry_run_import_reports_no_change(ext, period_2024, tmp_path):
+    path = tmp_path / f"diem.{ext}"
+    assert "Đã ghi" in run("export_scores", "--year", "2024", "--output", str(path))
+    out = run("import_scores", str(path), "--year", "2024", "--dry-run")
+    assert "0 dòng thay đổi" in out and "Chạy thử" in out
+
+
+def test_import_scores_writes_and_attributes_to_the_user(period_2025, officer, tmp_path):
+    path = tmp_path / "diem.xlsx"
+    path.write_bytes(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "", "", ""]]))
+    out = run("import_scores", str(path), "--year", "2025", "--user", "sonoivu")
+    assert "~ Dòng 2 [2.3.2]: Điểm tự đánh giá: (trống) → 0,75" in out
+    score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    assert score.self_points == Decimal("0.75") and score.history.first().history_user == officer
+
+
+def test_a_bad_file_exits_non_zero_and_writes_nothing(period_2025, tmp_path, db_state, capsys):
+    path = tmp_path / "diem.xlsx"
+    path.write_bytes(xlsx([SCORE_HEADER, ["1.3", "0,5", "", "", ""], ["2.3.2", "1,25", "", "", ""]]))
+    before = db_state()
+    from io import StringIO
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("import_scores", str(path), "--year", "2025", stdout=out)
+    assert "Dòng 3, cột 'Điểm tự đánh giá': 1,25 vượt điểm tối đa 1 của tiêu chí 2.3.2." in out.getvalue()
+    assert db_state() == before
+
+
+def test_a_period_is_picked_by_id(period_2025, tmp_path):
+    path = tmp_path / "diem.csv"
+    run("export_scores", "--period", str(period_2025.pk), "--output", str(path))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with pytest.raises(CommandError, match="Không có kỳ đánh giá năm 1999"):
+        run("import_scores", str(path), "--year", "1999")
+
+
+def test_generic_commands_cover_the_other_kinds(period_2024, tmp_path):
+    path = tmp_path / "phan-cong.xlsx"
+    run("export_data", "assignments", "--year", "2024", "--output", str(path))
+    assert "32 dòng không đổi" in run("import_data", "assignments", str(path), "--year", "2024", "--dry-run")
+    run("export_data", "criteria", "--year", "2024", "--output", str(path))
+    assert "0 lỗi" in run("import_data", "criteria", str(path), "--framework", period_2024.framework.code, "--dry-run")
