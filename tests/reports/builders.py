@@ -10,6 +10,7 @@ from decimal import Decimal
 from scorecards.models import (
     Agency, NationalResult, Province, Score, SipasExpectation, SipasIndicator, SipasValue,
 )
+from reports.demo import load_texts
 from reports.models import ReportRecord
 from tests.factories import AgencyFactory, build_framework, build_period
 
@@ -38,7 +39,8 @@ def build_report_case(scale: int = 5, code: str = "gen"):
         NationalResult.objects.create(year=year, province=province, par_score=Decimal("80") + year - 2023, par_rank=30 - (year - 2023),
                                       sipas_pct=Decimal("81"), sipas_rank=20)
         periods[year] = period
-    ReportRecord.objects.create(period=periods[2024], number="01/BC-SNV", place="Thử", date=date(2025, 4, 1),
-                                parent_body="UBND TỈNH THỬ", issuer="SỞ NỘI VỤ", signer_title="GIÁM ĐỐC", signer_name="Nguyễn Văn A",
-                                recipients="UBND tỉnh\nLưu: VT, CCHC", solutions="*Một là*, làm tốt.", recommendations="## 5.1. Đối với sở\n- Làm tốt.")
+    # The staff-written texts of the demo, so that only the framework differs from it.
+    texts = {k: v for k, v in load_texts()["record"].items() if k not in {"date", "area_name", "published_decision"}}
+    texts.update(number="01/BC-SNV", place="Thử", parent_body="UBND TỈNH THỬ", signer_name="Nguyễn Văn A")
+    ReportRecord.objects.create(period=periods[2024], date=date(2025, 4, 1), **texts)
     return periods[2024]
