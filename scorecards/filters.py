@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import Agency, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
-from scorecards.permissions import can_manage
+from scorecards.permissions import can_manage, sees_everything
 from scorecards.text import code_sort_key, fold
 
 # Periods in which the workspace shows criteria (agencies work in them or follow them).
@@ -37,6 +37,8 @@ class WorkspaceFilter(django_filters.FilterSet):
                                               empty_label=_("Tất cả kỳ đang mở"))
     field = django_filters.ChoiceFilter(label=_("Lĩnh vực"), method="filter_field", empty_label=_("Tất cả lĩnh vực"))
     state = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=ScoreState.choices, empty_label=_("Mọi trạng thái"))
+    agency = django_filters.ModelChoiceFilter(label=_("Đơn vị chủ trì"), queryset=Agency.objects.none(), method="filter_agency",
+                                              empty_label=_("Mọi đơn vị"))
     needs_action = django_filters.BooleanFilter(label=_("Cần tôi xử lý"), method="filter_needs_action",
                                                 widget=forms.CheckboxInput)
 
@@ -51,12 +53,21 @@ class WorkspaceFilter(django_filters.FilterSet):
         fields = Criterion.objects.filter(parent__isnull=True, framework__periods__status__in=OPEN_STATUSES)
         codes = sorted({(c.code, c.name) for c in fields.only("code", "name")}, key=lambda cn: code_sort_key(cn[0]))
         self.filters["field"].extra["choices"] = [(code, f"{code}. {name}") for code, name in codes]
+        if user is not None and sees_everything(user):
+            self.filters["agency"].queryset = Agency.objects.filter(
+                lead_assignments__period__status__in=OPEN_STATUSES).distinct().order_by("order", "name", "pk")
+        else:
+            # Agency staff see their own agency's list only: the filter would say nothing.
+            del self.filters["agency"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(criterion__search_text__contains=fold(value)) if value else queryset
 
     def filter_field(self, queryset, name, value):
         return queryset.filter(criterion__sort_key__startswith=code_sort_key(value) + ".") if value else queryset
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.led_by(value.pk) if value else queryset
 
     def filter_needs_action(self, queryset, name, value):
         return queryset.filter(needs_action_q(self.user)) if value else queryset

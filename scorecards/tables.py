@@ -28,12 +28,16 @@ def deadline_of(score):
     return period.self_assessment_deadline
 
 
-class PointsColumn(tables.Column):
-    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+def cell(label, css: str = "") -> dict:
+    """Column attrs: a CSS class, and the label repeated on each cell for the phone layout
+    (table.cards-sm shows each row as a card, labels before values)."""
+    return {"td": {"data-label": label, "class": css}, "th": {"class": css}}
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", self.attrs)
-        super().__init__(*args, **kwargs)
+
+class PointsColumn(tables.Column):
+    def __init__(self, verbose_name, *args, **kwargs):
+        kwargs.setdefault("attrs", cell(verbose_name, "num"))
+        super().__init__(verbose_name, *args, **kwargs)
 
     def render(self, value):
         return fmt_points(value)
@@ -42,19 +46,19 @@ class PointsColumn(tables.Column):
 class ScoreTable(tables.Table):
     """Criteria assigned to an agency (or, for Sở Nội vụ, to every agency) in open periods."""
 
-    year = tables.Column(_("Năm"), accessor="period__year", order_by=("period__year", "criterion__sort_key"))
+    year = tables.Column(_("Năm"), accessor="period__year", order_by=("period__year", "criterion__sort_key"),
+                         attrs=cell(_("Năm"), "year"))
     code = tables.Column(_("Mã"), accessor="criterion__code", order_by=("criterion__sort_key",),
-                         linkify=("scorecards:score", [tables.A("pk")]), attrs={"td": {"class": "code"}})
+                         linkify=("scorecards:score", [tables.A("pk")]), attrs=cell("", "code"))
     name = tables.Column(_("Tiêu chí"), accessor="criterion__name", linkify=("scorecards:score", [tables.A("pk")]),
-                         attrs={"td": {"class": "name"}})
-    agency = tables.Column(_("Đơn vị chủ trì"), accessor="lead_agency_label", orderable=True,
-                           attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
+                         attrs=cell("", "name"))
+    agency = tables.Column(_("Đơn vị chủ trì"), accessor="lead_agency_label", attrs=cell(_("Chủ trì")))
     max_points = PointsColumn(_("Tối đa"), accessor="criterion__max_points")
     self_points = PointsColumn(_("Tự chấm"))
-    state = tables.Column(_("Trạng thái"))
-    evidence_count = tables.Column(_("TLKC"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    deadline = tables.Column(_("Hạn"), empty_values=(), orderable=False, attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
-    updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="H:i d/m/Y", attrs={"td": {"class": "hide-sm"}, "th": {"class": "hide-sm"}})
+    state = tables.Column(_("Trạng thái"), attrs=cell(""))
+    evidence_count = tables.Column(_("TLKC"), attrs=cell(_("TLKC"), "num"))
+    deadline = tables.Column(_("Hạn"), empty_values=(), orderable=False, attrs=cell(_("Hạn")))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="H:i d/m/Y", attrs=cell(_("Cập nhật"), "hide-sm"))
 
     class Meta:
         model = Score
@@ -62,7 +66,7 @@ class ScoreTable(tables.Table):
         sequence = ("year", "code", "name", "agency", "max_points", "self_points", "state", "evidence_count",
                     "deadline", "updated_at")
         order_by = ("code",)
-        attrs = {"class": "table scores"}
+        attrs = {"class": "table scores cards-sm"}
         empty_text = _("Không có tiêu chí nào.")
         row_attrs = {"data-state": lambda record: record.state}
 
@@ -82,20 +86,21 @@ class ScoreTable(tables.Table):
 class AuditTable(tables.Table):
     """The filterable log of workflow steps and changes, for Sở Nội vụ."""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="H:i d/m/Y")
-    action = tables.Column(_("Hành động"))
-    actor = tables.Column(_("Người thực hiện"), empty_values=(), order_by=("actor__username",))
-    agency = tables.Column(_("Đơn vị"), accessor="agency__label", order_by=("agency__name",))
+    created_at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="H:i d/m/Y", attrs=cell("", "nowrap"))
+    action = tables.Column(_("Hành động"), attrs=cell(""))
+    actor = tables.Column(_("Người thực hiện"), empty_values=(), order_by=("actor__username",), attrs=cell(""))
+    agency = tables.Column(_("Đơn vị"), accessor="agency__label", order_by=("agency__name",), attrs=cell(_("Đơn vị")))
     code = tables.Column(_("Tiêu chí"), accessor="score__criterion__code", order_by=("score__criterion__sort_key",),
+                         attrs=cell(_("Tiêu chí")),
                          linkify=lambda record: reverse("scorecards:score", args=[record.score_id]) if record.score_id else None)
-    details = tables.Column(_("Nội dung"), empty_values=(), orderable=False)
+    details = tables.Column(_("Nội dung"), empty_values=(), orderable=False, attrs=cell("", "details"))
 
     class Meta:
         model = AuditEvent
         fields = ()
         sequence = ("created_at", "action", "actor", "agency", "code", "details")
         order_by = ("-created_at",)
-        attrs = {"class": "table log"}
+        attrs = {"class": "table log cards-sm"}
         empty_text = _("Chưa có sự kiện nào.")
 
     def render_action(self, value):

@@ -23,7 +23,9 @@ def filesize(value) -> str:
     value = int(value or 0)
     if value >= 1024 * 1024:
         return f"{fmt_number(value / 1024 / 1024, 1)} MB"
-    return f"{fmt_number(value / 1024, 0)} KB"
+    if value >= 1024:
+        return f"{fmt_number(value / 1024, 0)} KB"
+    return f"{value} B"
 
 
 @register.filter

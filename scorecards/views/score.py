@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from scorecards import forms
+from scorecards.formatting import fmt_points
 from scorecards.models import Score, ScoreState
 from scorecards.permissions import can_manage
 from scorecards.services import evidence as evidence_service
@@ -71,6 +72,10 @@ ACTIONS = {
     "upload": (forms.EvidenceForm, _upload(False)),
     "upload_supplementary": (forms.EvidenceForm, _upload(True)),
 }
+
+
+def _points(value):
+    return fmt_points(value) if value is not None else None
 
 
 def _refusal(check):
@@ -133,13 +138,13 @@ class ScoreDetailView(LoginRequiredMixin, View):
             "deadline": deadline_of(score),
             "evidence": list(score.evidence.select_related("uploaded_by")),
             "events": [(e, describe_event(e)) for e in score.audit_events.select_related("actor")],
-            "form_save": bound.get("save") or forms.SelfAssessmentForm(initial={**v, "self_points": score.self_points, "explanation": score.explanation}),
+            "form_save": bound.get("save") or forms.SelfAssessmentForm(initial={**v, "self_points": _points(score.self_points), "explanation": score.explanation}),
             "form_submit": bound.get("submit") or forms.SubmitForm(initial=v),
             "form_return": bound.get("return") or forms.ReturnForm(initial=v),
             "form_accept": bound.get("accept") or forms.AcceptForm(initial=v),
             "form_appraise": bound.get("appraise") or forms.AppraisalForm(initial={
                 **v, "round": 2 if score.appraised_points is not None else 1,
-                "points": score.appraised_points_round2 if score.appraised_points_round2 is not None else score.appraised_points,
+                "points": _points(score.appraised_points_round2 if score.appraised_points is not None else None),
                 "reason": score.appraisal_reason}),
             "form_explain": bound.get("explain") or forms.ExplanationForm(initial={**v, "text": score.appeal_explanation}),
             "form_upload": bound.get("upload") or forms.EvidenceForm(),

@@ -207,3 +207,46 @@ def test_the_list_query_count_stays_flat(client, period_2025, request, persona, 
     with django_assert_num_queries(small):
         client.get(WORKSPACE, {"q": "tieu chi", "state": "draft"})
     print(f"\nworkspace list queries ({persona}): {small}")
+
+
+def test_home_affairs_filters_by_lead_agency_and_agencies_cannot(client, period_2025, officer, taichinh):
+    client.force_login(officer)
+    assert codes(client.get(WORKSPACE, {"agency": taichinh.agency_id})) == ["6.1.3", "6.3.1", "6.3.2", "8.4"]
+    client.force_login(taichinh)
+    response = client.get(WORKSPACE, {"agency": officer.agency_id})
+    assert "agency" not in response.context["filter"].form.fields
+    assert codes(response) == ["6.1.1", "6.1.3", "6.3.1", "6.3.2", "8.4"]
+
+
+def test_the_explanation_round_on_the_page(client, settings, tmp_path, period_2025, tuphap, officer):
+    settings.MEDIA_ROOT = tmp_path
+    s = score(period_2025, "2.3.2")
+    s = workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="Đủ", version=s.version)
+    s = workflow.submit_score(s.pk, actor=tuphap, version=s.version)
+    s = workflow.accept_score(s.pk, actor=officer, version=s.version)
+    workflow.change_period_status(period_2025.pk, "appraisal", actor=officer)
+    s = workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal("0.5"), reason="Chưa xử lý văn bản thứ tư", version=s.version)
+    workflow.change_period_status(period_2025.pk, "explanation", actor=officer)
+    r = page(client, tuphap, s)
+    html = r.content.decode()
+    assert r.context["can_explain"] and "Chưa xử lý văn bản thứ tư" in html and "0,5" in html
+    assert 'id="form-explain"' in html and 'id="form-upload-supplementary"' in html and 'id="form-save"' not in html
+    url = reverse("scorecards:score", args=[s.pk])
+    assert client.post(url, {"action": "explain", "version": s.version, "text": "Đã xử lý tại QĐ 7"}).status_code == 302
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(url, {"action": "upload_supplementary", "file": SimpleUploadedFile("qd7.pdf", b"%PDF-1.7 qd")})
+    assert r.status_code == 302
+    s = score(period_2025, "2.3.2")
+    assert s.appeal_explanation == "Đã xử lý tại QĐ 7"
+    assert s.evidence.get().is_supplementary
+    # Criteria that kept their points are not reopened: 6.1.3 has no appraisal.
+    client.force_login(tuphap)
+    assert codes(client.get(WORKSPACE, {"needs_action": "on"})) == []
+
+
+def test_the_reminder_command_runs(db, capsys):
+    from django.core.management import call_command
+
+    call_command("send_deadline_reminders")
+    assert "thư nhắc hạn" in capsys.readouterr().out
