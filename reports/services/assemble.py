@@ -171,9 +171,23 @@ class FieldResult:
     evidence: Part
     sipas: Part
 
+    # Field totals are published to two decimals (the chart, the comparisons): the change and
+    # the share are computed from the shown values so that "9,39/9,5 = 98,84%" checks out.
+    @property
+    def shown(self) -> Decimal:
+        return quantize(self.total.points, 2)
+
+    @property
+    def shown_previous(self) -> Decimal | None:
+        return None if self.previous_total is None else quantize(self.previous_total, 2)
+
     @property
     def change(self) -> Decimal | None:
-        return _diff(self.total.points, self.previous_total)
+        return _diff(self.shown, self.shown_previous)
+
+    @property
+    def share(self) -> Decimal | None:
+        return self.shown * HUNDRED / self.total.max_points if self.total.max_points else None
 
 
 @dataclass

@@ -17,10 +17,10 @@ from . import numbers as n
 from .assemble import ReportData
 
 WIDTH = 640
-LABEL_W = 210
+LABEL_W = 225
 RIGHT_PAD = 40
-BAR_H = 11
-PAIR_GAP = 12
+BAR_H = 12
+PAIR_GAP = 9
 TOP = 10
 CURRENT_COLOUR = "#1f4e79"
 PREVIOUS_COLOUR = "#c9a227"
@@ -34,7 +34,7 @@ class Bar:
 
 
 def bars(data: ReportData) -> list[Bar]:
-    return [Bar(f.name, f.total.points, f.previous_total) for f in data.par.fields]
+    return [Bar(f.name, f.shown, f.shown_previous) for f in data.par.fields]
 
 
 def _axis_max(values: list[Decimal]) -> int:
@@ -56,27 +56,27 @@ def field_chart_svg(data: ReportData) -> str:
         return LABEL_W + plot_w * float(value) / axis_max
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="chart" role="img" '
-           f'aria-label="{escape(_("Biểu đồ điểm các lĩnh vực"))}" font-family="ReportSerif, serif" font-size="10">']
+           f'aria-label="{escape(_("Biểu đồ điểm các lĩnh vực"))}" font-family="ReportSerif, serif" font-size="12">']
     for tick in range(0, axis_max + 1, step):
         tx = x(tick)
         out.append(f'<line x1="{tx:.1f}" y1="{TOP}" x2="{tx:.1f}" y2="{TOP + plot_h}" stroke="#d0d0d0" stroke-width="0.6"/>')
-        out.append(f'<text x="{tx:.1f}" y="{TOP + plot_h + 13}" text-anchor="middle">{tick}</text>')
+        out.append(f'<text x="{tx:.1f}" y="{TOP + plot_h + 15}" text-anchor="middle">{tick}</text>')
     for i, b in enumerate(items):
         y0 = TOP + i * per_field + PAIR_GAP / 2
-        lines = textwrap.wrap(b.label, 38) or [""]
+        lines = textwrap.wrap(b.label, 34) or [""]
         mid = y0 + (per_field - PAIR_GAP) / 2
-        first = mid - (len(lines) - 1) * 6 + 3.5
+        first = mid - (len(lines) - 1) * 7 + 4
         for j, line in enumerate(lines):
-            out.append(f'<text x="{LABEL_W - 6}" y="{first + j * 12:.1f}" text-anchor="end">{escape(line)}</text>')
+            out.append(f'<text x="{LABEL_W - 6}" y="{first + j * 14:.1f}" text-anchor="end">{escape(line)}</text>')
         series = [(b.current, CURRENT_COLOUR)] + ([(b.previous, PREVIOUS_COLOUR)] if compared else [])
         for k, (value, colour) in enumerate(series):
             if value is None:
                 continue
             by = y0 + k * BAR_H
             out.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{x(value) - LABEL_W:.1f}" height="{BAR_H - 1}" fill="{colour}"/>')
-            out.append(f'<text x="{x(value) + 3:.1f}" y="{by + BAR_H - 2.5:.1f}" font-size="9">{n.fixed2(value)}</text>')
+            out.append(f'<text x="{x(value) + 3:.1f}" y="{by + BAR_H - 3:.1f}" font-size="11">{n.fixed2(value)}</text>')
     out.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{TOP + plot_h}" stroke="#000" stroke-width="0.8"/>')
-    ly = TOP + plot_h + 32
+    ly = TOP + plot_h + 34
     legend = [(CURRENT_COLOUR, _("Năm %(year)s") % {"year": data.year})]
     if compared:
         legend.append((PREVIOUS_COLOUR, _("Năm %(year)s") % {"year": data.previous_year}))
@@ -84,6 +84,6 @@ def field_chart_svg(data: ReportData) -> str:
     for colour, label in legend:
         out.append(f'<rect x="{lx:.1f}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{lx + 14:.1f}" y="{ly + 1}">{escape(label)}</text>')
-        lx += 80
+        lx += 90
     out.append("</svg>")
     return "".join(out)

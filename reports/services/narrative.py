@@ -241,7 +241,7 @@ def field_items(data: ReportData) -> list[dict]:
 
 
 def _field_share(f: FieldResult) -> str:
-    return _("%(of)s = %(pct)s") % {"of": n.of(f.total.points, f.total.max_points, n.points2), "pct": n.pct_short(f.total.pct)}
+    return _("%(of)s = %(pct)s") % {"of": n.of(f.shown, f.total.max_points, n.points2), "pct": n.pct_short(f.share)}
 
 
 def par_summary(data: ReportData) -> tuple[str | None, str, str | None]:
@@ -259,9 +259,9 @@ def par_summary(data: ReportData) -> tuple[str | None, str, str | None]:
             "count": n.count(len(rose)), "prev_year": data.previous_year}
         note = "; ".join(_("+ %(name)s (%(change)s điểm, đạt %(share)s)") % {
             "name": f.name, "change": n.signed(f.change),
-            "share": (_("tối đa ") if f.total.points >= f.total.max_points else "") + _field_share(f)}
+            "share": (_("tối đa ") if f.shown >= f.total.max_points else "") + _field_share(f)}
             for f in rose) + "."
-    high = [f.name for f in p.fields if f.total.pct is not None and f.total.pct >= HIGH_SHARE]
+    high = [f.name for f in p.fields if f.share is not None and f.share >= HIGH_SHARE]
     if high:
         tail = (_(" và ") if rose else " " + _("Trong đó, ")) + _("có lĩnh vực đạt tỷ lệ cao so với điểm tối đa như: %(list)s.") % {
             "list": "; ".join(high)}

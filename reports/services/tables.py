@@ -75,7 +75,7 @@ def shortfall_table(data: ReportData) -> Table:
         Cell(_("TỔNG ĐIỂM")), Cell(""), _num(n.points(t.max_points)), _num(n.points(t.self_points)),
         _num(n.points(t.appraised)), _num(n.points(t.deduction)), Cell(""), Cell(""),
     ], strong=True, kind="total"))
-    return Table(headers, rows, [7, 17, 7, 7, 7, 8, 34, 13])
+    return Table(headers, rows, [6, 16, 6, 6, 6, 7, 41, 12])
 
 
 def chart_table(data: ReportData) -> Table:

@@ -42,13 +42,13 @@ SENTENCES = [
     "có 04 lĩnh vực tăng điểm so với năm 2023",
     "vị trí xếp hạng giảm 15 bậc, xếp thứ 35/63 tỉnh, thành",
     "còn có 18 tiêu chí (TC), tiêu chí thành phần (TCTP)",
-    "Cải cách thể chế giảm nhẹ: 0,3 điểm, đạt 9,43/10 = 94,32%;",
-    "Xây dựng, phát triển chính quyền điện tử, chính quyền số giảm 0,56 điểm, đạt 11,68/13,5 = 86,53%;",
+    "Cải cách thể chế giảm nhẹ: 0,3 điểm, đạt 9,43/10 = 94,3%;",
+    "Xây dựng, phát triển chính quyền điện tử, chính quyền số giảm 0,56 điểm, đạt 11,68/13,5 = 86,52%;",
 ]
 FOOTNOTES = [
     "Năm 2023 – 88,02 điểm; 2022 – 86,30 điểm",
     "2012 – 62,58 điểm.",
-    "Công tác chỉ đạo, điều hành CCHC (+0,58 điểm, đạt 9,39/9,5 = 98,83%)",
+    "Công tác chỉ đạo, điều hành CCHC (+0,58 điểm, đạt 9,39/9,5 = 98,84%)",
     "Cải cách thủ tục hành chính (+0,82 điểm, đạt tối đa 13/13 = 100%)",
     "Năm 2023 xếp thứ 20/63 tỉnh, thành.",
 ]

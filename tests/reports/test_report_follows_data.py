@@ -28,7 +28,7 @@ def test_raising_one_appraised_score_changes_row_totals_and_sentences(period_202
     text = html_text(page)
     assert "tài liệu kiểm chứng là 59,154/66,5 điểm" in text
     assert "chính quyền số: đạt 11,025/12,5 điểm" in text
-    assert "chính quyền số giảm nhẹ: 0,31 điểm, đạt 11,93/13,5 = 88,38%" in text
+    assert "chính quyền số giảm nhẹ: 0,31 điểm, đạt 11,93/13,5 = 88,37%" in text
     # The published score stays 88,23; the preview tells staff the computed one differs.
     assert "đạt 88,23/100" in text and "điểm tính từ dữ liệu chấm điểm 88,473" in text
 
