@@ -46,6 +46,7 @@ def preview(request, year):
         "edit_url": (reverse("admin:reports_reportrecord_change", args=[record.pk]) if record.pk
                      else reverse("admin:reports_reportrecord_add") + f"?period={period.pk}") if can_manage(request.user) else None,
         "other_periods": [p for p in periods_of_year(year) if p.pk != period.pk],
+        "show_staff_notes": True,
     })
     return render(request, "reports/preview.html", ctx)
 

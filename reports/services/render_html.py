@@ -9,13 +9,15 @@ from django.template.loader import render_to_string
 from .assemble import ReportData
 from .context import build_context
 
-STYLESHEETS = ("css/report.css", "css/report-print.css")
+# A standalone file is read in a browser: the screen rules (footnotes listed at the end),
+# not the WeasyPrint page rules (footnote floats, named pages).
+STANDALONE_STYLESHEETS = ("css/report.css", "css/report-screen.css")
 
 
 def inline_stylesheets() -> str:
     """The report's CSS for a standalone HTML file (fonts then come from the reader's system)."""
     parts = []
-    for name in STYLESHEETS:
+    for name in STANDALONE_STYLESHEETS:
         path = finders.find(name)
         css = Path(path).read_text(encoding="utf-8")
         parts.append("\n".join(line for line in css.splitlines() if "@font-face" not in line))

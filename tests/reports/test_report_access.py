@@ -44,3 +44,28 @@ def test_unknown_year_or_period_is_404(officer, client_for, period_2023):
     assert c.get("/reports/2031/").status_code == 404
     assert c.get(f"/reports/2024/?period={period_2023.pk}").status_code == 404
     assert c.get("/reports/2024/?period=abc").status_code == 404
+
+
+def test_officer_edits_the_staff_written_parts_in_the_admin(officer, client_for, period_2024):
+    from reports.models import ReportRecord
+
+    record = ReportRecord.objects.get(period=period_2024)
+    c = client_for(officer)
+    page = c.get(f"/admin/reports/reportrecord/{record.pk}/change/")
+    assert page.status_code == 200 and "Nguyễn Tiến Đạt" in page.content.decode()
+    data = {f: getattr(record, f) or "" for f in (
+        "number", "place", "parent_body", "issuer", "issuer_role", "area_name", "published_decision", "sipas_method",
+        "sipas_commentary", "self_assessment_work", "self_assessment_after", "solutions", "recommendations", "closing",
+        "signer_title", "recipients")}
+    data.update(period=period_2024.pk, date="10/04/2025", signer_name="Lò Văn B")
+    response = c.post(f"/admin/reports/reportrecord/{record.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Lò Văn B" in c.get("/reports/2024/").content.decode()
+
+
+def test_leader_cannot_change_the_record(leader, client_for, period_2024):
+    from reports.models import ReportRecord
+
+    record = ReportRecord.objects.get(period=period_2024)
+    response = client_for(leader).post(f"/admin/reports/reportrecord/{record.pk}/change/", {"signer_name": "X"})
+    assert response.status_code == 403
