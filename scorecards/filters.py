@@ -1,10 +1,10 @@
 """FilterSets of the workspace list and the audit log (django-filter)."""
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.models import Agency, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
+from scorecards.models import Agency, Assignment, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
 from scorecards.permissions import can_manage, sees_everything
 from scorecards.text import code_sort_key, fold
 
@@ -19,9 +19,6 @@ def needs_action_q(user) -> Q:
         return Q(state=ScoreState.SUBMITTED)
     if not user.agency_id:
         return Q(pk__in=[])
-    from scorecards.models import Assignment
-    from django.db.models import Exists, OuterRef
-
     leads = Exists(Assignment.objects.filter(lead_agency_id=user.agency_id, period_id=OuterRef("period_id"),
                                              criterion_id=OuterRef("criterion_id")))
     writing = Q(period__status=PeriodStatus.SELF_ASSESSMENT, state__in=[ScoreState.DRAFT, ScoreState.RETURNED])

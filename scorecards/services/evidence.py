@@ -90,7 +90,9 @@ def clean_filename(name: str | None, kind: str) -> str:
     stem, ext = os.path.splitext(name)
     if not stem:
         stem = _("tai-lieu")
-    ext = "." + kind if ext.lower().lstrip(".") not in {kind, *[a for a, k in EXTENSION_ALIASES.items() if k == kind]} else ext
+    given = ext.lower().lstrip(".")
+    if EXTENSION_ALIASES.get(given, given) != kind:
+        ext = "." + kind  # the name says what the content is
     return stem[: MAX_NAME_LENGTH - len(ext)] + ext
 
 

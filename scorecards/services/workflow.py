@@ -193,8 +193,8 @@ def allowed_transitions(user, score) -> list[str]:
     return out
 
 
-def _transition(score_id: int, to_state: str, *, actor, version, comment: str = "") -> Score:
-    period, score = lock_score(score_id)
+def _transition(score, to_state: str, *, actor, version, comment: str = "") -> Score:
+    """Move a score locked by lock_score to `to_state`, after the table and version checks."""
     check_transition(actor, score, to_state)
     _check_version(score, version)
     old_state = score.state
@@ -233,7 +233,7 @@ def submit_score(score_id: int, *, actor, version=None) -> Score:
     check_transition(actor, score, ScoreState.SUBMITTED)
     if score.self_points is None or not score.explanation.strip():
         raise ValidationError(_("Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi."))
-    score = _transition(score_id, ScoreState.SUBMITTED, actor=actor, version=version)
+    score = _transition(score, ScoreState.SUBMITTED, actor=actor, version=version)
     from scorecards.services.notifications import notify_submitted
 
     transaction.on_commit(lambda: notify_submitted(score))
@@ -246,7 +246,8 @@ def return_score(score_id: int, *, actor, comment: str, version=None) -> Score:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Cần ghi ý kiến khi trả lại để đơn vị biết phải sửa gì."))
-    score = _transition(score_id, ScoreState.RETURNED, actor=actor, version=version, comment=comment)
+    period, score = lock_score(score_id)
+    score = _transition(score, ScoreState.RETURNED, actor=actor, version=version, comment=comment)
     from scorecards.services.notifications import notify_returned
 
     transaction.on_commit(lambda: notify_returned(score))
@@ -256,7 +257,8 @@ def return_score(score_id: int, *, actor, comment: str, version=None) -> Score:
 @transaction.atomic
 def accept_score(score_id: int, *, actor, comment: str = "", version=None) -> Score:
     """Sở Nội vụ accepts a submission; the agency can no longer change it."""
-    return _transition(score_id, ScoreState.ACCEPTED, actor=actor, version=version, comment=(comment or "").strip())
+    period, score = lock_score(score_id)
+    return _transition(score, ScoreState.ACCEPTED, actor=actor, version=version, comment=(comment or "").strip())
 
 
 @transaction.atomic

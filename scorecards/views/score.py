@@ -6,7 +6,7 @@ a service that checks the role, the window and the version again on locked rows.
 """
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -81,7 +81,7 @@ def _points(value):
 def _refusal(check):
     try:
         check()
-    except Exception as exc:  # ValidationError or PermissionDenied: the page says why
+    except (ValidationError, PermissionDenied) as exc:  # the page says why
         return " ".join(getattr(exc, "messages", None) or [str(exc)])
     return None
 
@@ -123,6 +123,7 @@ class ScoreDetailView(LoginRequiredMixin, View):
         edit_refusal = _refusal(lambda: workflow.ensure_agency_may_write(user, score, workflow.SELF_ASSESSMENT)) if is_lead else None
         explain_refusal = _refusal(lambda: workflow.ensure_agency_may_write(user, score, workflow.EXPLANATION)) if is_lead else None
         transitions = workflow.allowed_transitions(user, score)
+        events = list(score.audit_events.select_related("actor"))
         v = {"version": score.version}
         ctx = {
             "score": score, "criterion": score.criterion, "period": score.period,
@@ -137,7 +138,9 @@ class ScoreDetailView(LoginRequiredMixin, View):
             "can_appraise": can_manage(user) and score.period.status in workflow.APPRAISAL_STATUSES,
             "deadline": deadline_of(score),
             "evidence": list(score.evidence.select_related("uploaded_by")),
-            "events": [(e, describe_event(e)) for e in score.audit_events.select_related("actor")],
+            "events": [(e, describe_event(e)) for e in events],
+            # Every comment Sở Nội vụ wrote on returns and acceptances, newest first.
+            "comments": [e for e in events if e.action in ("score.returned", "score.accepted") and e.data.get("comment")],
             "form_save": bound.get("save") or forms.SelfAssessmentForm(initial={**v, "self_points": _points(score.self_points), "explanation": score.explanation}),
             "form_submit": bound.get("submit") or forms.SubmitForm(initial=v),
             "form_return": bound.get("return") or forms.ReturnForm(initial=v),
