@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from scorecards.models import EvaluationPeriod
 
 from .assemble import ReportData, assemble
@@ -31,7 +33,8 @@ def filename(period: EvaluationPeriod, fmt: str) -> str:
 def render(period: EvaluationPeriod, fmt: str) -> RenderedReport:
     """The report of `period` in one of FORMATS."""
     if fmt not in FORMATS:
-        raise ReportError(f"{fmt}")
+        raise ReportError(_("Định dạng %(fmt)s không được hỗ trợ; chọn một trong: %(formats)s.") % {
+            "fmt": fmt, "formats": ", ".join(FORMATS)})
     data = assemble(period)
     if fmt == "docx":
         from .render_docx import render_docx

@@ -84,7 +84,7 @@ def opening(data: ReportData) -> str:
         return _(
             "Trên cơ sở kết quả Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước (SIPAS), "
             "Chỉ số cải cách hành chính (PAR INDEX) năm %(year)s của %(area)s được Bộ Nội vụ công bố tại %(decision)s, "
-            "%(reporter)s báo cáo phân tích kết quả Chỉ số SIPAS và PAR INDEX năm %(year)s của %(area)s với các nội dung cơ bản như sau:"
+            "%(reporter)s báo cáo phân tích kết quả Chỉ số SIPAS và PAR INDEX năm %(year)s với các nội dung cơ bản như sau:"
         ) % {"year": data.year, "area": data.area_name, "decision": data.published_decision, "reporter": reporter}
     return _(
         "%(reporter)s báo cáo phân tích kết quả Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính "
