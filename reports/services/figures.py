@@ -1,0 +1,15 @@
+"""Shared helpers of the report's data assembly."""
+from decimal import Decimal
+
+from scorecards.formatting import quantize
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    return quantize(sum(values, ZERO) / len(values), 2) if values else None
+
+
+def diff(current, previous):
+    return None if current is None or previous is None else current - previous

@@ -1,0 +1,182 @@
+"""The PAR Index sentences of the report (section II), written from the assembled data."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from . import numbers as n
+from .assemble import FieldResult, ReportData
+
+HIGH_SHARE = 95  # a field at or above this share of its maximum is named "đạt tỷ lệ cao"
+SLIGHT_FALL = 0.5  # a fall below this many points is "giảm nhẹ"
+
+
+def _direction(value, up: str, down: str, same: str) -> str:
+    return up if value > 0 else down if value < 0 else same
+
+
+def _rank_text(rank, count) -> str:
+    return f"{rank}/{count or 63}"
+
+
+def self_assessed_total(data: ReportData) -> str:
+    part = data.par.self_assessed
+    if not data.par.has_self_assessment:
+        return _("Chưa có số liệu tự đánh giá, chấm điểm của %(area)s năm %(year)s trong hệ thống.") % {
+            "area": data.area_name, "year": data.year}
+    return _(
+        "Tổng số điểm tự đánh giá, chấm điểm xác định Chỉ số CCHC của %(area)s năm %(year)s là %(of)s điểm "
+        "(đạt %(pct)s so với điểm tối đa)."
+    ) % {"area": data.area_name, "year": data.year, "of": n.of(part.points, part.max_points),
+         "pct": n.pct3(part.pct) if part.pct is not None else "0%"}
+
+
+def par_result(data: ReportData) -> tuple[str, str]:
+    """The score sentence, split where the history footnote goes (after "cao nhất…")."""
+    p = data.par
+    total = data.period.framework.total_points
+    if not p.has_results:
+        return _("Chưa có kết quả Chỉ số CCHC năm %(year)s của %(area)s") % {"year": data.year, "area": data.area_name}, "."
+    head = _("Điểm Chỉ số CCHC năm %(year)s của %(area)s đạt %(score)s/%(total)s") % {
+        "year": data.year, "area": data.area_name, "score": n.score(p.score), "total": n.points(total)}
+    if p.change is not None:
+        head += _(", %(dir)s so với năm %(prev_year)s (năm %(prev_year)s đạt %(prev)s/%(total)s)") % {
+            "dir": _direction(p.change, _("tăng %(v)s điểm"), _("giảm %(v)s điểm"), _("bằng điểm")) % {"v": n.points2(abs(p.change))},
+            "prev_year": data.previous_year, "prev": n.score(p.previous_score), "total": n.points(total)}
+    if p.is_record:
+        head += _(", là năm %(area)s đạt số điểm cao nhất từ trước đến nay") % {"area": _("tỉnh") if data.area_name.startswith("tỉnh") else data.area_name}
+    return head, "."
+
+
+def history_note(data: ReportData) -> str | None:
+    if not data.par.history:
+        return None
+    items = [_("%(year)s – %(score)s điểm") % {"year": y, "score": n.score(s)} for y, s in data.par.history]
+    return _("Năm %(list)s.") % {"list": "; ".join(items)}
+
+
+def par_channels(data: ReportData) -> str:
+    p = data.par
+    parts = [_("Điểm do tự đánh giá, chấm điểm thông qua cung cấp số liệu, tài liệu kiểm chứng là %(of)s điểm") % {
+        "of": n.of(p.evidence.points, p.evidence.max_points)}]
+    if p.survey.max_points:
+        parts.append(_(
+            "thông qua điều tra xã hội học và đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
+            "hành chính nhà nước là %(of)s điểm") % {"of": n.of(p.survey.points, p.survey.max_points, n.points2)})
+    if p.monitoring.max_points:
+        parts.append(_(
+            "điểm do Văn phòng Chính phủ theo dõi, đánh giá (thực hiện nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao) "
+            "đạt %(of)s điểm") % {"of": n.of(p.monitoring.points, p.monitoring.max_points)})
+    return "; ".join(parts) + _(", cụ thể điểm đạt qua TLKC như sau:")
+
+
+def field_items(data: ReportData) -> list[dict]:
+    """The per-field list; the field holding the SIPAS points also lists SIPAS and the leader survey."""
+    p = data.par
+    sipas_field = next((f for f in p.fields if f.sipas.max_points), None)
+    items = []
+    for f in p.fields:
+        if not f.evidence.max_points and f is not sipas_field:
+            continue
+        label = _("Lĩnh vực %(code)s: %(name)s") % {"code": f.code, "name": f.name}
+        evidence = _("đạt %(of)s điểm") % {"of": n.of(f.evidence.points, f.evidence.max_points)}
+        if f is not sipas_field:
+            items.append({"text": f"{label}: {evidence};", "sub": []})
+            continue
+        sub = [_("Điểm qua tài liệu kiểm chứng: %(evidence)s;") % {"evidence": evidence},
+               _("Quy đổi điểm từ Chỉ số SIPAS (kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của "
+                 "cơ quan hành chính nhà nước): %(of)s điểm;") % {"of": n.of(f.sipas.points, f.sipas.max_points, n.fixed2)}]
+        if p.leader_survey.max_points:
+            sub.append(_("Điểm quy đổi từ kết quả Khảo sát lãnh đạo, quản lý: đạt %(of)s điểm.") % {
+                "of": n.of(p.leader_survey.points, p.leader_survey.max_points, n.fixed2)})
+        items.append({"text": f"{label}:", "sub": sub})
+    return items
+
+
+def _field_share(f: FieldResult) -> str:
+    return _("%(of)s = %(pct)s") % {"of": n.of(f.shown, f.total.max_points, n.points2), "pct": n.pct_short(f.share)}
+
+
+def par_summary(data: ReportData) -> tuple[str | None, str, str | None]:
+    """(text before the footnote call, text after it, the footnote of fields that rose)."""
+    p = data.par
+    if p.change is None:
+        return None, "", None
+    head = _("Như vậy, điểm xác định Chỉ số CCHC năm %(year)s %(dir)s so với năm %(prev_year)s.") % {
+        "year": data.year, "prev_year": data.previous_year,
+        "dir": _direction(p.change, _("tăng %(v)s điểm"), _("giảm %(v)s điểm"), _("không đổi")) % {"v": n.points2(abs(p.change))}}
+    note = None
+    rose = p.fields_rose
+    if rose:
+        head += " " + _("Trong đó, có %(count)s lĩnh vực tăng điểm so với năm %(prev_year)s") % {
+            "count": n.count(len(rose)), "prev_year": data.previous_year}
+        note = "; ".join(_("+ %(name)s (%(change)s điểm, đạt %(share)s)") % {
+            "name": f.name, "change": n.signed(f.change),
+            "share": (_("tối đa ") if f.shown >= f.total.max_points else "") + _field_share(f)}
+            for f in rose) + "."
+    high = [f.name for f in p.fields if f.share is not None and f.share >= HIGH_SHARE]
+    if high:
+        tail = (_(" và ") if rose else " " + _("Trong đó, ")) + _("có lĩnh vực đạt tỷ lệ cao so với điểm tối đa như: %(list)s.") % {
+            "list": "; ".join(high)}
+    else:
+        tail = "." if rose else ""
+    return head, tail, note
+
+
+def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
+    """(text before the rank footnote call, text after it, the footnote with last year's rank)."""
+    p = data.par
+    rows = n.count(len(p.shortfalls))
+    fell = p.fields_fell
+    gain = p.rank_gain
+    rank = _("xếp thứ %(rank)s tỉnh, thành") % {"rank": _rank_text(p.rank, p.ranked_count)} if p.rank else ""
+    if gain is not None and gain < 0:
+        places = n.count(-gain)
+        if p.change is not None and p.change > 0:
+            lead = _("Năm %(year)s, mặc dù điểm xác định Chỉ số CCHC tăng nhưng so với năm %(prev_year)s, vị trí xếp hạng giảm %(places)s bậc, %(rank)s")
+        else:
+            lead = _("Năm %(year)s, so với năm %(prev_year)s, vị trí xếp hạng giảm %(places)s bậc, %(rank)s")
+    elif gain is not None and gain > 0:
+        places = n.count(gain)
+        lead = _("Năm %(year)s, so với năm %(prev_year)s, vị trí xếp hạng tăng %(places)s bậc, %(rank)s")
+    elif gain == 0:
+        places = ""
+        lead = _("Năm %(year)s, vị trí xếp hạng giữ nguyên so với năm %(prev_year)s, %(rank)s")
+    else:
+        places = ""
+        lead = _("Năm %(year)s, %(rank)s") if rank else _("Năm %(year)s, theo kết quả thẩm định")
+    lead = lead % {"year": data.year, "prev_year": data.previous_year, "places": places, "rank": rank}
+    note = _("Năm %(prev_year)s xếp thứ %(rank)s tỉnh, thành.") % {
+        "prev_year": data.previous_year, "rank": _rank_text(p.previous_rank, p.previous_ranked_count)} if gain is not None else None
+    if p.shortfalls:
+        tail = _("; còn có %(rows)s tiêu chí (TC), tiêu chí thành phần (TCTP) chưa đạt điểm hoặc chưa đạt điểm tối đa so với Bộ tiêu chí chấm điểm.") % {"rows": rows}
+    else:
+        tail = _("; các tiêu chí (TC), tiêu chí thành phần (TCTP) chấm qua tài liệu kiểm chứng đều đạt điểm tối đa.")
+    if fell:
+        tail += " " + _("Tổng điểm (cả điểm điều tra xã hội học) của %(count)s lĩnh vực giảm điểm so với năm %(prev_year)s, cụ thể như sau:") % {
+            "count": n.count(len(fell)), "prev_year": data.previous_year}
+    return lead, tail, note
+
+
+def fields_fell(data: ReportData) -> tuple[str | None, list[str]]:
+    fell = data.par.fields_fell
+    if not fell:
+        return None, []
+    title = _("%(count)s lĩnh vực giảm điểm so với năm %(prev_year)s là:") % {"count": n.count(len(fell)), "prev_year": data.previous_year}
+    items = []
+    for i, f in enumerate(fell):
+        slight = -f.change < SLIGHT_FALL
+        items.append((_("%(name)s giảm nhẹ: %(v)s điểm, đạt %(share)s") if slight else _("%(name)s giảm %(v)s điểm, đạt %(share)s")) % {
+            "name": f.name, "v": n.points2(-f.change), "share": _field_share(f)} + ("." if i == len(fell) - 1 else ";"))
+    return title, items
+
+
+def chart_title(data: ReportData) -> str:
+    if data.previous:
+        return _("Biểu đồ kết quả điểm các lĩnh vực CCHC năm %(prev)s và %(year)s của %(area)s") % {
+            "prev": data.previous_year, "year": data.year, "area": data.area_name}
+    return _("Biểu đồ kết quả điểm các lĩnh vực CCHC năm %(year)s của %(area)s") % {"year": data.year, "area": data.area_name}
+
+
+def shortfall_title(data: ReportData) -> str:
+    return _("BẢNG THỐNG KÊ %(rows)s TC, TCTP KHÔNG ĐẠT ĐIỂM HOẶC KHÔNG ĐẠT ĐIỂM TỐI ĐA CHỈ SỐ CCHC %(area)s NĂM %(year)s") % {
+        "rows": n.count(len(data.par.shortfalls)), "area": data.area_name.upper(), "year": data.year}
