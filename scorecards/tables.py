@@ -55,6 +55,7 @@ class ScoreTable(tables.Table):
     agency = tables.Column(_("Đơn vị chủ trì"), accessor="lead_agency_label", attrs=cell(_("Chủ trì")))
     max_points = PointsColumn(_("Tối đa"), accessor="criterion__max_points")
     self_points = PointsColumn(_("Tự chấm"))
+    final_points = PointsColumn(_("Thẩm định"), orderable=False, empty_values=())
     state = tables.Column(_("Trạng thái"), attrs=cell(""))
     evidence_count = tables.Column(_("TLKC"), attrs=cell(_("TLKC"), "num"))
     deadline = tables.Column(_("Hạn"), empty_values=(), orderable=False, attrs=cell(_("Hạn")))
@@ -63,7 +64,7 @@ class ScoreTable(tables.Table):
     class Meta:
         model = Score
         fields = ()
-        sequence = ("year", "code", "name", "agency", "max_points", "self_points", "state", "evidence_count",
+        sequence = ("year", "code", "name", "agency", "max_points", "self_points", "final_points", "state", "evidence_count",
                     "deadline", "updated_at")
         order_by = ("code",)
         attrs = {"class": "table scores cards-sm"}

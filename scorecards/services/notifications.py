@@ -11,12 +11,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from scorecards.models import Assignment, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
+from scorecards.models import Assignment, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
 from scorecards.permissions import AGENCY_STAFF, HOME_AFFAIRS
 
 REMINDER_DAYS = 3
@@ -71,39 +72,63 @@ def notify_returned(score) -> int:
     return _send(subject, body, agency_emails(agency.pk))
 
 
-def send_deadline_reminders(now=None) -> int:
-    """Remind agencies whose self-assessment deadline is at most three days away.
+def _pending_self_assessment(period):
+    return Score.objects.filter(period=period, state__in=[ScoreState.DRAFT, ScoreState.RETURNED],
+                                criterion__scoring_source__in=ScoringSource.self_assessed())
 
-    Only agencies with criteria still to send are reminded, once per period and agency
-    (an AuditEvent "period.deadline_reminded" records it, in the same transaction as the
-    check, so that two runs do not both send).
+
+def _pending_explanation(period):
+    return Score.objects.filter(period=period, appraised_points__lt=F("criterion__max_points"), appeal_explanation="")
+
+
+# kind: (period status, deadline field, scores still waiting for the agency, label)
+REMINDERS = {
+    "self_assessment": (PeriodStatus.SELF_ASSESSMENT, "self_assessment_deadline", _pending_self_assessment, gettext_lazy("tự đánh giá")),
+    "explanation": (PeriodStatus.EXPLANATION, "explanation_deadline", _pending_explanation, gettext_lazy("giải trình")),
+}
+
+
+def send_deadline_reminders(now=None) -> int:
+    """Remind agencies whose deadline (self-assessment or explanation) is at most three days away.
+
+    Only agencies with criteria still waiting for them are reminded, once per period,
+    kind and agency: an AuditEvent "period.deadline_reminded" records it, in the same
+    transaction as the mail, so that a second run (or a failed mail) is handled right.
     """
     now = now or timezone.now()
     sent = 0
-    periods = EvaluationPeriod.objects.filter(
-        status=PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline__gt=now,
-        self_assessment_deadline__lte=now + timedelta(days=REMINDER_DAYS),
-    )
-    for period in periods:
-        pending = Score.objects.filter(period=period, state__in=[ScoreState.DRAFT, ScoreState.RETURNED])
-        counts: dict[int, list[str]] = {}
-        for a in Assignment.objects.filter(period=period, criterion__scores__in=pending).select_related("criterion", "lead_agency"):
-            counts.setdefault(a.lead_agency_id, [a.lead_agency, []])[1].append(a.criterion.code)
-        reminded = set(AuditEvent.objects.filter(period=period, action="period.deadline_reminded")
-                       .values_list("agency_id", flat=True))
-        for agency_id, (agency, codes) in counts.items():
-            if agency_id in reminded:
-                continue
-            with transaction.atomic():
-                AuditEvent.log("period.deadline_reminded", period=period, agency=agency, codes=sorted(codes),
-                               deadline=period.self_assessment_deadline.isoformat())
-                subject = _("[Chỉ số CCHC] Còn dưới %(days)s ngày đến hạn tự đánh giá năm %(year)s") % {
-                    "days": REMINDER_DAYS, "year": period.year}
-                body = _(
-                    "Hạn tự đánh giá năm %(year)s là %(deadline)s. %(agency)s còn %(count)s tiêu chí chưa gửi: %(codes)s.\n"
-                    "Vào: %(url)s"
-                ) % {"year": period.year, "deadline": timezone.localtime(period.self_assessment_deadline).strftime("%H:%M %d/%m/%Y"),
-                     "agency": agency.name, "count": len(codes), "codes": ", ".join(sorted(codes)),
-                     "url": reverse("scorecards:workspace")}
-                sent += _send(subject, body, agency_emails(agency_id))
+    for kind, (status, deadline_field, pending, label) in REMINDERS.items():
+        periods = EvaluationPeriod.objects.filter(**{
+            "status": status, f"{deadline_field}__gt": now, f"{deadline_field}__lte": now + timedelta(days=REMINDER_DAYS)})
+        for period in periods:
+            sent += _remind_period(period, kind, getattr(period, deadline_field), pending(period), str(label))
+    return sent
+
+
+def _remind_period(period, kind, deadline, pending, label) -> int:
+    waiting: dict[int, tuple] = {}
+    assignments = (Assignment.objects.filter(period=period, criterion__scores__in=pending)
+                   .select_related("criterion", "lead_agency"))
+    for a in assignments:
+        waiting.setdefault(a.lead_agency_id, (a.lead_agency, []))[1].append(a.criterion.code)
+    reminded = {
+        agency_id for agency_id, done_kind in AuditEvent.objects.filter(period=period, action="period.deadline_reminded")
+        .values_list("agency_id", "data__kind") if done_kind == kind
+    }
+    sent = 0
+    for agency_id, (agency, codes) in waiting.items():
+        if agency_id in reminded:
+            continue
+        codes = sorted(codes)
+        with transaction.atomic():
+            AuditEvent.log("period.deadline_reminded", period=period, agency=agency, kind=kind, codes=codes,
+                           deadline=deadline.isoformat())
+            subject = _("[Chỉ số CCHC] Còn dưới %(days)s ngày đến hạn %(label)s năm %(year)s") % {
+                "days": REMINDER_DAYS, "label": label, "year": period.year}
+            body = _(
+                "Hạn %(label)s năm %(year)s là %(deadline)s. %(agency)s còn %(count)s tiêu chí chưa xong: %(codes)s.\n"
+                "Vào: %(url)s"
+            ) % {"label": label, "year": period.year, "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
+                 "agency": agency.name, "count": len(codes), "codes": ", ".join(codes), "url": reverse("scorecards:workspace")}
+            sent += _send(subject, body, agency_emails(agency_id))
     return sent

@@ -2,12 +2,15 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import redirect
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from scorecards.filters import OPEN_STATUSES, WorkspaceFilter
 from scorecards.models import Assignment, EvidenceDocument, Score, ScoringSource
+from scorecards.permissions import is_agency_staff
 from scorecards.tables import ScoreTable
+from scorecards.views.home import HomeView
 
 
 def annotate_list(queryset):
@@ -60,10 +63,6 @@ class WorkspaceView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 def home(request, *args, **kwargs):
     """The landing page; agency staff go straight to their criteria."""
-    from scorecards.permissions import is_agency_staff
-    from scorecards.views.home import HomeView
-    from django.shortcuts import redirect
-
     if is_agency_staff(request.user):
         return redirect("scorecards:workspace")
     return HomeView.as_view()(request, *args, **kwargs)

@@ -372,3 +372,16 @@ def test_no_reminder_when_the_deadline_is_further_away(period_2025, emails):
     set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=4))
     send_deadline_reminders()
     assert mail.outbox == []
+
+
+def test_explanation_deadline_reminders_name_the_criteria_to_explain(period_2025, tuphap, officer, emails):
+    s = submitted(period_2025, tuphap)
+    s = workflow.accept_score(s.pk, actor=officer, version=s.version)
+    workflow.change_period_status(period_2025.pk, PeriodStatus.APPRAISAL, actor=officer)
+    workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal("0.5"), reason="r", version=s.version)
+    period_2025.refresh_from_db()
+    set_status(period_2025, PeriodStatus.EXPLANATION, explanation_deadline=timezone.now() + timedelta(days=1))
+    assert send_deadline_reminders() == 1
+    assert mail.outbox[0].to == ["stp@example.vn"] and "giải trình" in mail.outbox[0].subject
+    assert "2.3.2" in mail.outbox[0].body
+    assert send_deadline_reminders() == 0
