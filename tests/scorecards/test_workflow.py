@@ -385,3 +385,34 @@ def test_explanation_deadline_reminders_name_the_criteria_to_explain(period_2025
     assert mail.outbox[0].to == ["stp@example.vn"] and "giải trình" in mail.outbox[0].subject
     assert "2.3.2" in mail.outbox[0].body
     assert send_deadline_reminders() == 0
+
+
+# --- the whole matrix: every from-state × to-state × persona ------------------------------
+
+ROLE_OF = {"tuphap": "lead_agency", "officer": "home_affairs", "taichinh": None, "leader": None, "outsider": None}
+STEP = {
+    ScoreState.SUBMITTED: lambda s, user: workflow.submit_score(s.pk, actor=user, version=s.version),
+    ScoreState.RETURNED: lambda s, user: workflow.return_score(s.pk, actor=user, comment="Ý kiến", version=s.version),
+    ScoreState.ACCEPTED: lambda s, user: workflow.accept_score(s.pk, actor=user, version=s.version),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(ROLE_OF))
+@pytest.mark.parametrize("to_state", sorted(STEP))
+@pytest.mark.parametrize("from_state", [c.value for c in ScoreState])
+def test_transition_matrix(request, period_2025, persona, from_state, to_state):
+    user = request.getfixturevalue(persona)
+    s = score(period_2025, "2.3.2")
+    s.self_points, s.explanation, s.state = Decimal("0.5"), "Giải trình", from_state
+    s.save()
+    allowed = workflow.TRANSITIONS.get(from_state, {}).get(to_state)
+    events_before = AuditEvent.objects.filter(score=s).count()
+    if allowed is not None and allowed == ROLE_OF[persona]:
+        assert STEP[to_state](s, user).state == to_state
+        assert AuditEvent.objects.filter(score=s).count() == events_before + 1
+    else:
+        with pytest.raises((ValidationError, PermissionDenied)):
+            STEP[to_state](s, user)
+        after = score(period_2025, "2.3.2")
+        assert (after.state, after.version) == (from_state, s.version)
+        assert AuditEvent.objects.filter(score=s).count() == events_before
