@@ -29,16 +29,12 @@ def _period(request, year):
         raise Http404(str(exc))
 
 
-def _query(period, year):
-    return f"?period={period.pk}"
-
-
 @login_required
 def preview(request, year):
     period = _period(request, year)
     data = assemble(period)
     ctx = build_context(data)
-    query = _query(period, year)
+    query = f"?period={period.pk}"
     record = data.record
     ctx.update({
         "pdf_url": reverse("reports:pdf", args=[year]) + query,

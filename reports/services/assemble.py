@@ -46,9 +46,18 @@ def default_area_name(period: EvaluationPeriod) -> str:
     return f"tỉnh {province.name}" if province else period.subject.name
 
 
+def draft_record(period: EvaluationPeriod) -> ReportRecord:
+    """An unsaved record for a period nobody has written up yet: the header of a Sở Nội vụ report."""
+    province = getattr(period.subject, "province", None)
+    return ReportRecord(
+        period=period, parent_body=f"UBND {default_area_name(period)}".upper(), issuer="SỞ NỘI VỤ",
+        place=province.name if province else "", signer_title="GIÁM ĐỐC", recipients="Lưu: VT, CCHC",
+    )
+
+
 def assemble(period: EvaluationPeriod) -> ReportData:
     """Everything the report prints, for `period` compared with the subject's previous period."""
-    record = ReportRecord.objects.filter(period=period).first() or ReportRecord(period=period)
+    record = ReportRecord.objects.filter(period=period).first() or draft_record(period)
     previous = period.previous()
     sc = build_scorecard(period)
     previous_sc = build_scorecard(previous) if previous else None

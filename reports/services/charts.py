@@ -45,7 +45,7 @@ def _axis_max(values: list[Decimal]) -> int:
 def field_chart_svg(data: ReportData) -> str:
     items = bars(data)
     compared = data.previous is not None
-    per_field = BAR_H * (2 if compared else 1) + PAIR_GAP
+    per_field = max(BAR_H * (2 if compared else 1) + PAIR_GAP, 32)  # room for a two-line label
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
     axis_max = _axis_max([b.current for b in items] + [b.previous for b in items if b.previous is not None])
     step = 2 if axis_max <= 20 else 5

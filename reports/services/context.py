@@ -18,7 +18,8 @@ def date_line(data: ReportData) -> str:
     place = record.place or ""
     d = record.date
     if d is None:
-        text = _("ngày     tháng     năm %(year)s") % {"year": data.year + 1}
+        blank = "\u00a0" * 6  # left for the hand-written date; plain spaces would collapse
+        text = _("ngày %(blank)s tháng %(blank)s năm %(year)s") % {"blank": blank, "year": data.year + 1}
     else:
         month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
         text = _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": f"{d.day:02d}", "month": month, "year": d.year}
@@ -26,7 +27,7 @@ def date_line(data: ReportData) -> str:
 
 
 def number_line(data: ReportData) -> str:
-    return _("Số: %(number)s") % {"number": data.record.number or "      /BC-SNV"}
+    return _("Số: %(number)s") % {"number": data.record.number or "\u00a0" * 8 + "/BC-SNV"}
 
 
 def build_context(data: ReportData) -> dict:
