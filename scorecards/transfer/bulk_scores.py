@@ -5,9 +5,10 @@ queries a row), which is right for a scorecard screen and too slow for a 10 000-
 file. This does the same steps in the same transaction with the same rules: lock the
 period and the rows (select_for_update, so a concurrent editor waits and its version
 check then fails), refuse a closed period, full_clean() every changed score, raise one
-ValidationError listing every bad row, bump `version`, set `updated_by`, write history
-with bulk_update_with_history (attributed to the importing user) and the same audit
-events (FIELD_ACTIONS) with bulk_create.
+ValidationError listing every bad row, bump `version`, set `updated_by`, write one
+history record per score (type "~", attributed to the importing user, as
+bulk_update_with_history would) and the same audit events (FIELD_ACTIONS), each kind
+of row with a single executemany.
 """
 from __future__ import annotations
 
@@ -27,10 +28,13 @@ def _as_json(value):
 
 
 @transaction.atomic
-def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, audit_extra: dict | None = None) -> ChangeResult:
+def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, audit_extra: dict | None = None,
+                             criteria=None) -> ChangeResult:
+    """`criteria`: the framework's criteria with is_leaf set (load_tree), if the caller has them."""
     period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
     period.ensure_writable()
-    criteria, _children = load_tree(period.framework_id)
+    if criteria is None:
+        criteria, _children = load_tree(period.framework_id)
     by_id = {c.pk: c for c in criteria}
     wanted = {c.score_id: c for c in changes}
     locked = {}
@@ -76,16 +80,23 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
     for score in result.changed:
         score.updated_at = now  # bulk_update skips auto_now
     _update_rows(result.changed, sorted(fields | {"version", "updated_by", "updated_at"}))
-    Score.history.bulk_history_create(result.changed, batch_size=BATCH, update=True, default_user=actor, default_date=now)
+    history_model = Score.history.model
+    tracked = [f.attname for f in history_model.tracked_fields]
+    _insert_rows(history_model, [
+        {**{name: getattr(score, name) for name in tracked}, "history_date": now, "history_change_reason": None,
+         "history_type": "~", "history_user_id": actor.pk if actor else None}
+        for score in result.changed
+    ])
     events = []
     for score in result.changed:
         actions: dict[str, dict] = {}
         for name, (old, new) in score._audit_diff.items():
             actions.setdefault(FIELD_ACTIONS.get(name, "score.changed"), {})[name] = [_as_json(old), _as_json(new)]
         for action, values in actions.items():
-            events.append(AuditEvent(action=action, actor=actor, period=period, score=score,
-                                     data={"code": score.criterion.code, "changes": values, **(audit_extra or {})}))
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+            events.append({"action": action, "actor_id": actor.pk if actor else None, "period_id": period.pk,
+                           "score_id": score.pk, "agency_id": None, "created_at": now,
+                           "data": {"code": score.criterion.code, "changes": values, **(audit_extra or {})}})
+    _insert_rows(AuditEvent, events)
     return result
 
 
@@ -96,6 +107,44 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
     qn = connection.ops.quote_name
     sql = "UPDATE %s SET %s WHERE %s = %%s" % (
         qn(Score._meta.db_table), ", ".join("%s = %%s" % qn(f.column) for f in fields), qn(Score._meta.pk.column))
-    params = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk] for s in scores]
+    preppers = [_prepper(f) for f in fields]
+    params = [[prep(getattr(s, f.attname)) for f, prep in zip(fields, preppers)] + [s.pk] for s in scores]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _insert_rows(model, rows: list[dict]) -> None:
+    """INSERT many rows with one executemany (values by attname, every column given).
+
+    Same values as Model.objects.bulk_create would write, without building a model
+    instance and an SQL string per row: 20 000 history and audit rows take well under
+    a second instead of several.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+    qn = connection.ops.quote_name
+    sql = "INSERT INTO %s (%s) VALUES (%s)" % (
+        qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields)))
+    preppers = [_prepper(f) for f in fields]
+    params = [[prep(row[f.attname]) for f, prep in zip(fields, preppers)] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH * 10):
+            cursor.executemany(sql, params[start:start + BATCH * 10])
+
+
+def _prepper(field):
+    """field.get_db_prep_save, memoised: the same period, user, time and points recur on
+    thousands of rows, and adapting Decimals and datetimes is the slow part."""
+    cache = {}
+
+    def prep(value):
+        try:
+            return cache[(type(value), value)]
+        except KeyError:
+            result = cache[(type(value), value)] = field.get_db_prep_save(value, connection)
+            return result
+        except TypeError:  # unhashable (a dict for a JSONField)
+            return field.get_db_prep_save(value, connection)
+
+    return prep

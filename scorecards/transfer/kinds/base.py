@@ -155,13 +155,13 @@ class Kind:
                 preview.error(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(f"'{c.label}'" for c in missing)})
             return None
         rows = []
+        columns = [(key, index, self.column(key)) for key, index in mapping.items()]
         for offset, cells in enumerate(sheet.rows[header_index + 1:], start=header_index + 1):
             number = sheet.first_row + offset
             if all(parsing.is_blank(v) for v in cells):
                 continue
             values = {}
-            for key, index in mapping.items():
-                column = self.column(key)
+            for key, index, column in columns:
                 if (number, index) in sheet.missing_formula_values:
                     preview.error(_("công thức chưa có giá trị tính sẵn; mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên."), number, column.label)
                     continue
@@ -208,6 +208,7 @@ class Kind:
     def plan(self, rows: list[ParsedRow], scope, preview: Preview) -> dict:
         """Fill the preview from parsed rows; return the context for apply."""
         ctx = self.context(scope)
+        ctx["labels"] = {c.key: c.label for c in self.columns}  # translated once, not per cell
         self.check_scope(scope, preview)
         existing = self.existing(scope, ctx)
         seen: dict[tuple, int] = {}
@@ -235,11 +236,12 @@ class Kind:
 
     def diff(self, row: ParsedRow, target, ctx) -> RowChange:
         key = self.key_label(self.key_of(row.values))
+        labels = ctx.get("labels") or {c.key: c.label for c in self.columns}
         if target is None:
-            changes = [CellChange(self.header(k), None, v) for k, v in row.values.items() if not _blank(v)]
+            changes = [CellChange(labels[k], None, v) for k, v in row.values.items() if not _blank(v)]
             return RowChange(row.number, key, NEW, changes, row.values, None)
         old = self.natural(target, ctx)
-        changes = [CellChange(self.header(k), old.get(k), v) for k, v in row.values.items() if not same(old.get(k), v)]
+        changes = [CellChange(labels[k], old.get(k), v) for k, v in row.values.items() if not same(old.get(k), v)]
         return RowChange(row.number, key, CHANGED if changes else UNCHANGED, changes, row.values, target)
 
     # ---- shared validation helpers -----------------------------------------------

@@ -1,0 +1,43 @@
+"""Query counts do not grow with the number of rows (bulk lookups, no query per row)."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scorecards.models import Criterion
+from scorecards.transfer import services
+from tests.factories import build_framework, build_period
+
+from .conftest import SCORE_HEADER, xlsx
+
+
+def queries(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def score_file(period, value):
+    leaves = Criterion.objects.filter(framework=period.framework, children__isnull=True).order_by("sort_key")
+    return xlsx([SCORE_HEADER] + [[c.code, value, "giải trình", "", ""] for c in leaves])
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_score_import_costs_the_same_queries_for_8_or_400_rows(dry_run, officer, monkeypatch):
+    from scorecards.transfer.kinds import scores
+
+    monkeypatch.setattr(scores, "BULK_THRESHOLD", 0)  # the path large files take
+    small = build_period(build_framework(2, 2, 2, code="nho"), year=2031)
+    large = build_period(build_framework(4, 10, 10, code="lon"), year=2032,
+                         subject=small.subject)
+    counts = [queries(lambda p=p: services.run_import("scores", score_file(p, "0,5"), "a.xlsx", scope=p, actor=officer,
+                                                      dry_run=dry_run))
+              for p in (small, large)]
+    assert counts[1] <= counts[0], counts  # the first call also loads the user's groups
+    assert counts[1] <= 20
+
+
+def test_an_export_costs_a_fixed_number_of_queries(period_2024, django_assert_max_num_queries):
+    for slug, scope in (("scores", period_2024), ("assignments", period_2024), ("sipas", period_2024),
+                        ("national-results", None), ("agencies", None), ("criteria", period_2024.framework)):
+        with django_assert_max_num_queries(4):
+            services.export(slug, "xlsx", scope=scope)
