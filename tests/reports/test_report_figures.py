@@ -143,4 +143,10 @@ def test_docx_has_the_same_sections_and_tables(demo):
         assert sentence in text
     shortfall = document.tables[-2]
     assert [c.text for c in shortfall.rows[-1].cells][2:6] == list(TOTALS)
+    assert shortfall.rows[0]._tr.trPr.xpath("./w:tblHeader")  # header row repeats on every page
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert document.sections[0].different_first_page_header_footer  # no page number on page 1
+    assert "Nguyễn Tiến Đạt" in "\n".join(c.text for c in document.tables[-1].rows[0].cells)
     assert [c.text for c in shortfall.rows[3].cells][:6] == ["2.3.2", shortfall.rows[3].cells[1].text, "1", "1", "0,75", "0,25"]
