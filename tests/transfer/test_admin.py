@@ -53,7 +53,7 @@ def test_a_broken_file_is_explained_row_by_row_and_cannot_be_confirmed(client, o
     upload.name = "loi.xlsx"
     response = client.post(reverse(IMPORT), {"file": upload, "scope": period_2025.pk})
     html = response.content.decode()
-    assert "“abc” không phải là số" in html and "không có tiêu chí mã “9.9”" in html
+    assert "“abc” không phải là số" in html and "Không có tiêu chí mã “9.9”" in html
     assert response.context["token"] == "" and "Xác nhận nhập" not in html
     assert db_state() == before
 
@@ -87,3 +87,26 @@ def test_the_change_list_shows_the_buttons(client, officer):
     login(client, officer)
     html = client.get(reverse("admin:scorecards_score_changelist")).content.decode()
     assert "Nhập từ Excel" in html and "Xuất Excel" in html and "Tải tệp mẫu" in html
+
+
+MODELS = ["agency", "province", "criterion", "assignment", "score", "sipasvalue", "nationalresult"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_kind_has_its_pages(client, officer, model, period_2024):
+    login(client, officer)
+    assert client.get(reverse(f"admin:scorecards_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:scorecards_{model}_transfer_import")).status_code == 200
+    for fmt in ("xlsx", "csv"):
+        response = client.get(reverse(f"admin:scorecards_{model}_transfer_template", args=[fmt]))
+        assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
+    filters = {"criterion": {"framework__id__exact": period_2024.framework_id},
+               "assignment": {"period__id__exact": period_2024.pk}, "score": {"period__id__exact": period_2024.pk},
+               "sipasvalue": {"period__id__exact": period_2024.pk}}.get(model, {})
+    response = client.get(reverse(f"admin:scorecards_{model}_transfer_export", args=["csv"]), filters)
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_an_unknown_format_is_not_found(client, officer):
+    login(client, officer)
+    assert client.get(reverse("admin:scorecards_score_transfer_template", args=["pdf"])).status_code == 404

@@ -91,3 +91,25 @@ def test_a_period_without_its_score_rows_gets_them_on_import(officer, db):
     preview = services.run_import("scores", data, "a.xlsx", scope=period, actor=officer, dry_run=False)
     assert preview.applied and [r.status for r in preview.rows] == ["new"]
     assert points(period, "1.1.2").self_points == 1
+
+
+def with_cached_value(data: bytes, formula: bytes, value: bytes) -> bytes:
+    """The file as Excel saves it: the formula with its computed value beside it."""
+    import io
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"<f>" + formula + b"</f><v></v>", b"<f>" + formula + b"</f><v>" + value + b"</v>")
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_formula_with_its_saved_value_is_read_as_that_value(period_2025, officer):
+    data = with_cached_value(xlsx([SCORE_HEADER, ["2.3.2", "=0.5+0.25", "", "", ""]]), b"0.5+0.25", b"0.75")
+    preview = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    assert preview.applied, [str(e) for e in preview.errors]
+    assert points(period_2025, "2.3.2").self_points == Decimal("0.75")
