@@ -15,10 +15,19 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
 
     actions = ["sync_sipas"]
 
+    def has_change_permission(self, request, obj=None):
+        # A closed period refuses every write, here too.
+        return super().has_change_permission(request, obj) and not (obj and obj.is_closed)
+
     def save_model(self, request, obj, form, change):
+        from scorecards.models import AuditEvent
         from scorecards.services.periods import ensure_scores
 
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            # Same transaction as the change (the admin's change view is atomic).
+            AuditEvent.log("period.status_changed", actor=request.user, period=obj,
+                           changes={"status": [form.initial.get("status"), obj.status]})
         created = ensure_scores(obj)  # one score row per leaf: the grid edits existing rows
         if created:
             self.message_user(request, _("Đã tạo %(n)d dòng điểm cho các tiêu chí lá.") % {"n": created})
@@ -57,5 +66,20 @@ class AssignmentAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 @admin.register(AgencyException)
 class AgencyExceptionAdmin(admin.ModelAdmin):
-    list_display = ("period", "agency", "until", "reason", "granted_by")
+    """Read only: exceptions are granted on the progress board, where the grant is audited."""
+
+    list_display = ("period", "agency", "until", "reason", "granted_by", "board_link")
     list_select_related = ("period__subject", "agency", "granted_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Bảng tiến độ"))
+    def board_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("scorecards:board", args=[obj.period_id]), _("Cấp ngoại lệ tại bảng tiến độ"))

@@ -117,7 +117,7 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
     for u in data["users"]:
         role = u["role"]
         wanted = {
-            "first_name": u["first_name"], "last_name": u["last_name"],
+            "first_name": u["first_name"], "last_name": u["last_name"], "email": u.get("email", ""),
             "agency": agencies[u["agency"]] if u["agency"] else None,
             "is_staff": role in ("home_affairs", "leader"),
         }

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
@@ -83,7 +84,7 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
             who = score.updated_by.get_full_name() or score.updated_by.username if score.updated_by else _("người khác")
             errors.append(_(
                 "Tiêu chí %(code)s vừa được %(who)s sửa lúc %(when)s; tải lại trang để xem bản mới rồi nhập lại."
-            ) % {"code": score.criterion.code, "who": who, "when": score.updated_at.strftime("%H:%M %d/%m/%Y")})
+            ) % {"code": score.criterion.code, "who": who, "when": timezone.localtime(score.updated_at).strftime("%H:%M %d/%m/%Y")})
             continue
         old = {name: getattr(score, name) for name in change.values}
         diff = {name: (old[name], new) for name, new in change.values.items() if old[name] != new}

@@ -67,3 +67,22 @@ def test_the_score_form_names_the_limit(client, officer, period_2024):
     assert "Điểm thẩm định (vòng 1) của tiêu chí 7.1.4 là 1,5, vượt điểm tối đa 1." in response.content.decode()
     score.refresh_from_db()
     assert str(score.appraised_points) == "0.688"
+
+
+def test_a_status_change_in_the_admin_is_audited(client, officer, period_2025):
+    client.force_login(officer)
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    response = client.post(url, {"year": 2025, "framework": period_2025.framework_id, "subject": period_2025.subject_id,
+                                 "status": "appraisal", "published_decision": ""})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="period.status_changed", period=period_2025)
+    assert event.actor == officer and event.data["changes"] == {"status": ["self_assessment", "appraisal"]}
+
+
+def test_a_closed_period_cannot_be_edited_in_the_admin(client, officer, period_2023):
+    client.force_login(officer)
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2023.pk])
+    client.post(url, {"year": 2023, "framework": period_2023.framework_id, "subject": period_2023.subject_id,
+                      "status": "draft", "published_decision": ""})
+    period_2023.refresh_from_db()
+    assert period_2023.status == "closed"
