@@ -68,7 +68,7 @@ def test_the_bulk_path_writes_what_the_service_writes(period_2025, officer, monk
     services.run_import("scores", xlsx(rows), "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
     expected = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation", "version"))
     history = [(h.history_user_id, h.history_type) for h in Score.history.filter(period=period_2025).order_by("-history_id")[:2]]
-    actions = sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", flat=True))
+    actions = sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", "data"), key=repr)
     # Undo, then redo through the bulk path.
     rows_back = [SCORE_HEADER, ["2.3.2", "", "", "", ""], ["1.3", "", "", "", ""]]
     services.run_import("scores", xlsx(rows_back), "b.xlsx", scope=period_2025, actor=officer, dry_run=False)
@@ -78,7 +78,8 @@ def test_the_bulk_path_writes_what_the_service_writes(period_2025, officer, monk
     got = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation", "version"))
     assert [g[:3] for g in got] == [e[:3] for e in expected]
     assert [(h.history_user_id, h.history_type) for h in Score.history.filter(period=period_2025).order_by("-history_id")[:2]] == history
-    assert sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", flat=True)) == actions
+    assert sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", "data"), key=repr) == actions
+    assert all(isinstance(data, dict) and data["code"] in ("2.3.2", "1.3") for _action, data in actions)
 
 
 def test_a_period_without_its_score_rows_gets_them_on_import(officer, db):
