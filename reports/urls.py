@@ -7,4 +7,5 @@ urlpatterns = [
     path("<int:year>/", views.preview, name="preview"),
     path("<int:year>/pdf/", views.pdf, name="pdf"),
     path("<int:year>/docx/", views.docx, name="docx"),
+    path("<int:year>/tong-quan/", views.dashboard, name="dashboard"),
 ]

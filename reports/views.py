@@ -1,4 +1,5 @@
-"""Report views: the HTML preview at /reports/<year>/ and its PDF and DOCX downloads.
+"""Report views: the HTML preview at /reports/<year>/, its PDF and DOCX downloads, and the
+leaders' overview at /reports/<year>/tong-quan/.
 
 Only Home Affairs staff and leaders read reports (scorecards.permissions.sees_everything):
 the report shows every agency's scores, so agency staff and outsiders get 403.
@@ -9,9 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from scorecards.models import EvaluationPeriod
 from scorecards.permissions import can_manage, sees_everything
 
 from .services import ReportError, assemble, build_context, find_period, render as render_report
+from .services.dashboard import build_dashboard
 from .services.periods import periods_of_year
 
 
@@ -45,6 +48,20 @@ def preview(request, year):
         "show_staff_notes": True,
     })
     return render(request, "reports/preview.html", ctx)
+
+
+@login_required
+def dashboard(request, year):
+    """Leaders' overview of a year: headline figures, fields against last year, lost points."""
+    period = _period(request, year)
+    board = build_dashboard(assemble(period))
+    query = f"?period={period.pk}"
+    return render(request, "reports/dashboard.html", {
+        "board": board, "data": board.data, "par": board.data.par, "sipas": board.data.sipas,
+        "years": EvaluationPeriod.objects.filter(subject_id=period.subject_id).order_by("-year").values_list("year", flat=True),
+        "report_url": reverse("reports:preview", args=[year]) + query,
+        "pdf_url": reverse("reports:pdf", args=[year]) + query,
+    })
 
 
 def _download(request, year, fmt):

@@ -63,6 +63,11 @@ class ShortfallRow:
     reason: str
     lead_agency: str
 
+    @property
+    def lost(self) -> Decimal:
+        """Points short of the maximum after appraisal."""
+        return self.max_points - self.appraised
+
 
 @dataclass
 class ShortfallTotals:

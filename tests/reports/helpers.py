@@ -15,8 +15,9 @@ def html_text(document: str) -> str:
     return squash(html_lib.unescape(_TAG.sub(" ", body))).replace(" ,", ",").replace(" .", ".")
 
 
-def table_rows(document: str, css_class: str) -> list[list[str]]:
-    match = re.search(rf'<table class="report-table {css_class}">(.*?)</table>', document, flags=re.S)
+def table_rows(document: str, css_class: str, kind: str = "report-table") -> list[list[str]]:
+    """Cell texts of each body row of `<table class="{kind} {css_class}">`."""
+    match = re.search(rf'<table class="{kind} {css_class}">(.*?)</table>', document, flags=re.S)
     assert match, css_class
     body = match.group(1).split("<tbody>", 1)[1]
     rows = []

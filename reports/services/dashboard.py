@@ -1,0 +1,83 @@
+"""The leaders' overview of a year: headline figures, fields against last year, and where
+points were lost, by criterion and by lead agency.
+
+Built from the report's data (`assemble`), so the dashboard and the printed report can
+never disagree; this module only regroups and ranks what the report already computed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .assemble import ReportData
+from .figures import ZERO
+from .par_data import FieldResult, Part, ShortfallRow
+
+
+@dataclass
+class FieldLine:
+    """A field with its points, last year's, and the points it lost against its maximum."""
+
+    result: FieldResult
+
+    @property
+    def lost(self) -> Decimal:
+        return self.result.total.max_points - self.result.total.points
+
+
+@dataclass
+class AgencyLoss:
+    """Points a lead agency's criteria lost against their maxima (appraised, evidence channel)."""
+
+    agency: str
+    lost: Decimal = ZERO
+    deduction: Decimal = ZERO  # self-assessed minus appraised: what the appraisal took off
+    codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    data: ReportData
+    fields: list[FieldLine]
+    losses: list[ShortfallRow]  # criteria below their maximum, most points lost first
+    by_agency: list[AgencyLoss]  # most points lost first
+    series: list[tuple[int, Decimal]]  # PAR scores, oldest year first, this year included
+
+    @property
+    def lost_total(self) -> Decimal:
+        return sum((row.lost for row in self.losses), ZERO)
+
+    @property
+    def channels(self) -> list[tuple[str, Part]]:
+        """The score by scoring channel, as the report's section II.2 lists it."""
+        par = self.data.par
+        return [
+            (_("Tài liệu kiểm chứng (tự đánh giá, thẩm định)"), par.evidence),
+            (_("Khảo sát lãnh đạo, quản lý"), par.leader_survey),
+            (_("Quy đổi từ Chỉ số SIPAS"), par.sipas),
+            (_("Văn phòng Chính phủ theo dõi, đánh giá"), par.monitoring),
+        ]
+
+
+def build_dashboard(data: ReportData) -> Dashboard:
+    par = data.par
+    losses = sorted(par.shortfalls, key=lambda r: (-r.lost, r.code))
+    agencies: dict[str, AgencyLoss] = {}
+    for row in losses:
+        name = row.lead_agency or _("Chưa phân công")
+        entry = agencies.setdefault(name, AgencyLoss(agency=name))
+        entry.lost += row.lost
+        entry.deduction += row.deduction or ZERO
+        entry.codes.append(row.code)
+    series = sorted(par.history)
+    if par.has_results:
+        series.append((data.year, par.score))
+    return Dashboard(
+        data=data,
+        fields=[FieldLine(result) for result in par.fields],
+        losses=losses,
+        by_agency=sorted(agencies.values(), key=lambda a: (-a.lost, a.agency)),
+        series=series,
+    )
