@@ -27,8 +27,13 @@ def _as_json(value):
 
 @transaction.atomic
 def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, audit_extra: dict | None = None,
-                             criteria=None) -> ChangeResult:
-    """`criteria`: the framework's criteria with is_leaf set (load_tree), if the caller has them."""
+                             criteria=None, loaded: dict[int, Score] | None = None) -> ChangeResult:
+    """`criteria`: the framework's criteria with is_leaf set (load_tree), if the caller has them.
+
+    `loaded`: the scores as the caller read them earlier in this transaction (an import's
+    preview), by pk. Only their pk and version are then read again, under the lock; a score
+    whose version moved since is refused like a stale editor's save.
+    """
     period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
     period.ensure_writable()
     if criteria is None:
@@ -36,9 +41,18 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
     by_id = {c.pk: c for c in criteria}
     wanted = {c.score_id: c for c in changes}
     locked = {}
+    stale: set[int] = set()  # read by the caller, changed by someone else since
     ids = list(wanted)
     for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        for score in Score.objects.select_for_update().filter(pk__in=ids[start:start + 5000], period=period):
+        rows = Score.objects.select_for_update().filter(pk__in=ids[start:start + 5000], period=period)
+        if loaded is not None:
+            for pk, version in rows.values_list("pk", "version"):
+                if loaded[pk].version == version:
+                    locked[pk] = loaded[pk]
+                else:
+                    stale.add(pk)
+            continue
+        for score in rows:
             score.criterion = by_id[score.criterion_id]
             score.period = period
             locked[score.pk] = score
@@ -47,11 +61,11 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
     fields: set[str] = set()
     for score_id, change in wanted.items():
         score = locked.get(score_id)
+        if score_id in stale or (score is not None and change.version is not None and change.version != score.version):
+            errors.append(str(loaded[score_id].criterion.code if score_id in stale else score.criterion.code))
+            continue
         if score is None:
             errors.append(ValidationError("#%s" % score_id).messages[0])
-            continue
-        if change.version is not None and change.version != score.version:
-            errors.append(str(score.criterion.code))
             continue
         diff = {name: (getattr(score, name), new) for name, new in change.values.items() if getattr(score, name) != new}
         if not diff:

@@ -114,3 +114,18 @@ def test_a_formula_with_its_saved_value_is_read_as_that_value(period_2025, offic
     preview = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
     assert preview.applied, [str(e) for e in preview.errors]
     assert points(period_2025, "2.3.2").self_points == Decimal("0.75")
+
+
+def test_the_bulk_path_refuses_a_score_changed_since_the_preview_read_it(period_2025, officer):
+    from django.core.exceptions import ValidationError
+
+    from scorecards.services.scoring import ScoreChange, apply_score_changes
+    from scorecards.transfer.bulk_scores import bulk_apply_score_changes
+
+    read = Score.objects.select_related("criterion").get(period=period_2025, criterion__code="2.3.2")  # the preview's copy
+    apply_score_changes(period_2025, [ScoreChange(read.pk, {"self_points": Decimal("0.5")})], actor=officer)  # another save
+    with pytest.raises(ValidationError) as exc:
+        bulk_apply_score_changes(period_2025, [ScoreChange(read.pk, {"self_points": Decimal("1")})], actor=officer,
+                                 loaded={read.pk: read})
+    assert "2.3.2" in exc.value.messages
+    assert points(period_2025, "2.3.2").self_points == Decimal("0.5")

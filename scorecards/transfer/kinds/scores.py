@@ -128,11 +128,14 @@ class ScoreKind(PeriodScoped, Kind):
         rows = [r for r in preview.rows if r.status != UNCHANGED]
         if not rows:
             return
-        if any(r.status == NEW for r in rows):
+        created = any(r.status == NEW for r in rows)
+        if created:
             from scorecards.services.periods import ensure_scores
 
             ensure_scores(scope)
-        ids = dict(Score.objects.filter(period=scope).values_list("criterion__code", "pk"))
+            ids = dict(Score.objects.filter(period=scope).values_list("criterion__code", "pk"))
+        else:
+            ids = {r.values["criterion"]: r.target.pk for r in rows}
         changes = [
             ScoreChange(ids[r.values["criterion"]], {k: ("" if v is None and k in ("explanation", "appraisal_reason") else v)
                                                      for k, v in r.values.items() if k in EDITABLE_FIELDS})
@@ -142,6 +145,9 @@ class ScoreKind(PeriodScoped, Kind):
         if len(changes) > BULK_THRESHOLD:
             from ..bulk_scores import bulk_apply_score_changes
 
-            bulk_apply_score_changes(scope, changes, actor=actor, audit_extra=extra, criteria=ctx["criteria"].values())
+            # The preview read these scores in this same transaction: reuse them.
+            loaded = None if created else {r.target.pk: r.target for r in rows}
+            bulk_apply_score_changes(scope, changes, actor=actor, audit_extra=extra, criteria=ctx["criteria"].values(),
+                                     loaded=loaded)
         else:
             apply_score_changes(scope, changes, actor=actor, audit_extra=extra)
