@@ -1,9 +1,11 @@
 """Personas (healthchecks style): a Home Affairs officer, officers of Sở Tư pháp and Sở Tài
 chính, a leader, and an outsider with no role; plus the loaded demo data."""
+import gc
 import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from scorecards import permissions
 from scorecards.models import Agency, EvaluationPeriod
@@ -24,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo once per session; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         load_demo(password=DEMO_PASSWORD)
+    yield
+    # Playwright's sync API switches greenlets, each with its own contextvars, and
+    # django.db.connections keeps one connection per context: ORM calls made after a
+    # browser test can open a second connection that `connections` no longer reaches from
+    # here. Close every one, or PostgreSQL refuses to drop the test database. (The raw
+    # connection: a wrapper made by another thread refuses wrapper.close() here.)
+    for wrapper in [obj for obj in gc.get_objects() if isinstance(obj, BaseDatabaseWrapper)]:
+        if wrapper.connection is not None:
+            wrapper.connection.close()
 
 
 def pytest_collection_modifyitems(config, items):
