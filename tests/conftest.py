@@ -32,7 +32,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # browser test can open a second connection that `connections` no longer reaches from
     # here. Close every one, or PostgreSQL refuses to drop the test database. (The raw
     # connection: a wrapper made by another thread refuses wrapper.close() here.)
-    for wrapper in [obj for obj in gc.get_objects() if isinstance(obj, BaseDatabaseWrapper)]:
+    # type(), not isinstance(): isinstance() asks a lazy object (a request's session) for
+    # its __class__, which would load it from the database.
+    for wrapper in [obj for obj in gc.get_objects() if issubclass(type(obj), BaseDatabaseWrapper)]:
         if wrapper.connection is not None:
             wrapper.connection.close()
 
