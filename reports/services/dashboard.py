@@ -1,5 +1,5 @@
-"""The leaders' overview of a year: headline figures, fields against last year, and where
-points were lost, by criterion and by lead agency.
+"""The leaders' overview of a year: headline figures, fields against last year (the
+report's own field results), and where points were lost, by criterion and by lead agency.
 
 Built from the report's data (`assemble`), so the dashboard and the printed report can
 never disagree; this module only regroups and ranks what the report already computed.
@@ -13,18 +13,7 @@ from django.utils.translation import gettext as _
 
 from .assemble import ReportData
 from .figures import ZERO
-from .par_data import FieldResult, Part, ShortfallRow
-
-
-@dataclass
-class FieldLine:
-    """A field with its points, last year's, and the points it lost against its maximum."""
-
-    result: FieldResult
-
-    @property
-    def lost(self) -> Decimal:
-        return self.result.total.max_points - self.result.total.points
+from .par_data import Part, ShortfallRow
 
 
 @dataclass
@@ -40,7 +29,6 @@ class AgencyLoss:
 @dataclass
 class Dashboard:
     data: ReportData
-    fields: list[FieldLine]
     losses: list[ShortfallRow]  # criteria below their maximum, most points lost first
     by_agency: list[AgencyLoss]  # most points lost first
     series: list[tuple[int, Decimal]]  # PAR scores, oldest year first, this year included
@@ -76,7 +64,6 @@ def build_dashboard(data: ReportData) -> Dashboard:
         series.append((data.year, par.score))
     return Dashboard(
         data=data,
-        fields=[FieldLine(result) for result in par.fields],
         losses=losses,
         by_agency=sorted(agencies.values(), key=lambda a: (-a.lost, a.agency)),
         series=series,

@@ -128,8 +128,7 @@ def sipas_result(data: ReportData) -> str | None:
     elif gain and change and (gain > 0) == (change > 0):
         comparison = _("%(pct)s và %(places)s bậc") % {"pct": pct_part, "places": n.count(abs(gain))}
     else:
-        rank_part = _direction(gain, _("tăng %(p)s bậc"), _("giảm %(p)s bậc"), _("giữ nguyên thứ hạng")) % {"p": n.count(abs(gain))} if gain else _("giữ nguyên thứ hạng")
-        comparison = f"{pct_part}, {rank_part}"
+        comparison = f"{pct_part}, {n.rank_move(gain)}"
     return text + _("; %(comparison)s so với năm %(prev_year)s (%(prev)s).") % {
         "comparison": comparison, "prev_year": data.previous_year, "prev": prev}
 

@@ -62,5 +62,15 @@ def signed(value, fmt=points2) -> str:
     return ("+" if value > 0 else "-" if value < 0 else "") + text
 
 
+def rank_move(gain: int) -> str:
+    """Places gained (positive) or lost (negative): "tăng 09 bậc", "giảm 15 bậc"."""
+    from django.utils.translation import gettext as _
+
+    if not gain:
+        return _("giữ nguyên thứ hạng")
+    phrase = _("tăng %(p)s bậc") if gain > 0 else _("giảm %(p)s bậc")
+    return phrase % {"p": count(abs(gain))}
+
+
 def is_zero(value) -> bool:
     return value is None or Decimal(value) == 0

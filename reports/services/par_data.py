@@ -23,6 +23,10 @@ class Part:
     def pct(self) -> Decimal | None:
         return self.points * HUNDRED / self.max_points if self.max_points else None
 
+    @property
+    def lost(self) -> Decimal:
+        return self.max_points - self.points
+
 
 @dataclass
 class FieldResult:

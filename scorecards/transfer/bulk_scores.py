@@ -47,9 +47,8 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
         rows = Score.objects.select_for_update().filter(pk__in=ids[start:start + 5000], period=period)
         if loaded is not None:
             for pk, version in rows.values_list("pk", "version"):
-                if loaded[pk].version == version:
-                    locked[pk] = loaded[pk]
-                else:
+                locked[pk] = loaded[pk]
+                if loaded[pk].version != version:
                     stale.add(pk)
             continue
         for score in rows:
@@ -61,11 +60,11 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
     fields: set[str] = set()
     for score_id, change in wanted.items():
         score = locked.get(score_id)
-        if score_id in stale or (score is not None and change.version is not None and change.version != score.version):
-            errors.append(str(loaded[score_id].criterion.code if score_id in stale else score.criterion.code))
-            continue
         if score is None:
             errors.append(ValidationError("#%s" % score_id).messages[0])
+            continue
+        if score_id in stale or (change.version is not None and change.version != score.version):
+            errors.append(str(score.criterion.code))
             continue
         diff = {name: (getattr(score, name), new) for name, new in change.values.items() if getattr(score, name) != new}
         if not diff:
@@ -128,9 +127,7 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
             staging = qn("score_changes")
             cursor.execute("CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s, %s FROM %s WITH NO DATA"
                            % (staging, pk, ", ".join(columns), table))
-            with cursor.cursor.copy("COPY %s FROM STDIN" % staging) as copy:
-                for row in params:
-                    copy.write_row(row)
+            _copy(cursor, "COPY %s FROM STDIN" % staging, params)
             cursor.execute("UPDATE %s SET %s FROM %s AS v WHERE %s.%s = v.%s" % (
                 table, ", ".join("%s = v.%s" % (c, c) for c in columns), staging, table, pk, pk))
             # Dropped now, not only at commit: an outer transaction may import again.
@@ -155,14 +152,18 @@ def _insert_rows(model, rows: list[dict]) -> None:
     params = [[prep(row[f.attname]) for f, prep in zip(fields, preppers)] for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: no SQL text to build and parse for thousands of placeholders, which is
-            # where a multi-row INSERT spends its time with psycopg.
-            with cursor.cursor.copy("COPY %s (%s) FROM STDIN" % (table, columns)) as copy:
-                for row in params:
-                    copy.write_row(row)
+            _copy(cursor, "COPY %s (%s) FROM STDIN" % (table, columns), params)
         else:
             cursor.executemany("INSERT INTO %s (%s) VALUES (%s)" % (table, columns, ", ".join(["%s"] * len(fields))),
                                params)
+
+
+def _copy(cursor, sql: str, rows: list[list]) -> None:
+    """Stream rows through PostgreSQL's COPY: no SQL text to build and parse for thousands
+    of placeholders, which is where executemany or a multi-row INSERT spends its time."""
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _prepper(field):
