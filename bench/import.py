@@ -10,6 +10,7 @@ run) time and the committed import time, and the ratios.
 """
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -25,6 +26,8 @@ def setup_django():
         tmp = Path(tempfile.mkdtemp()) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Settings need a key when DEBUG is off; a throw-away one does for a benchmark.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
     import django
     from django.core.management import call_command
 

@@ -3,10 +3,12 @@
 Every value that differs between a laptop and production comes from the environment
 (healthchecks style); the defaults are safe for local development on SQLite.
 """
+from datetime import timedelta
 from pathlib import Path
 import os
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,8 +27,18 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "False")
-# The fallback key is for local runs only: `check --deploy` flags it, production sets SECRET_KEY.
-SECRET_KEY = os.getenv("SECRET_KEY", "django-insecure-dev-only-key")
+# No public fallback key outside development: with DEBUG off, SECRET_KEY must be set
+# (scripts/test.sh makes a throw-away one for the tests).
+SECRET_KEY = os.getenv("SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Chưa đặt biến môi trường SECRET_KEY: bắt buộc khi DEBUG tắt (đặt DEBUG=1 khi phát triển). "
+            "/ The SECRET_KEY environment variable is not set: it is required when DEBUG is off "
+            "(set DEBUG=1 for development). "
+            'Ví dụ / e.g.: export SECRET_KEY="$(head -c 48 /dev/urandom | base64)"'
+        )
+    SECRET_KEY = "django-insecure-dev-only-key"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "scorecards",
     "reports",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +102,28 @@ AUTH_USER_MODEL = "scorecards.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes), on the site's login page and the admin's alike: after
+# AXES_FAILURE_LIMIT failed logins for one username (from any address), or from one IP
+# address (for any usernames), that username / address is refused for the cool-off time,
+# even with the right password. Counting restarts when no failure came for that long.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not wipe the failures: with the IP address as a parameter it would also
+# wipe those of other usernames tried from the same address.
+AXES_RESET_ON_SUCCESS = False
+
+# Sessions end when the browser closes, and at the latest one working day after login.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 9 * 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -116,8 +153,16 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Password-reset e-mails and deadline reminders. Production: EMAIL_BACKEND=
+# django.core.mail.backends.smtp.EmailBackend with the SMTP server below.
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "chiso-cchc@localhost")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -131,6 +176,18 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+
+
+def client_ip_behind_proxy(request):
+    """The address the proxy saw: the last X-Forwarded-For entry (the one the proxy added;
+    earlier ones come from the client and can be forged), else REMOTE_ADDR."""
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    return hops[-1] if hops else request.META.get("REMOTE_ADDR")
+
+
+# Behind the proxy every request comes from 127.0.0.1: without this, a few failed logins by
+# anyone would lock everybody out.
+AXES_CLIENT_IP_CALLABLE = client_ip_behind_proxy if envbool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.admin.guarded import GuardedAdmin
+
 from .models import ReportRecord
 
 
 @admin.register(ReportRecord)
-class ReportRecordAdmin(admin.ModelAdmin):
+class ReportRecordAdmin(GuardedAdmin):
     list_display = ("period", "number", "date", "signer_name", "preview_link")
     list_select_related = ("period__subject",)
     fieldsets = (

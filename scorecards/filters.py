@@ -1,15 +1,14 @@
 """FilterSets of the workspace list and the audit log (django-filter)."""
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.models import Agency, Assignment, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
+from scorecards.choices import OPEN_STATUSES, SCORE_EDITABLE_STATES, AuditAction
+from scorecards.models import Agency, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
 from scorecards.permissions import can_manage, sees_everything
 from scorecards.text import code_sort_key, fold
 
-# Periods in which the workspace shows criteria (agencies work in them or follow them).
-OPEN_STATUSES = [PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION]
 
 
 def needs_action_q(user) -> Q:
@@ -19,12 +18,11 @@ def needs_action_q(user) -> Q:
         return Q(state=ScoreState.SUBMITTED)
     if not user.agency_id:
         return Q(pk__in=[])
-    leads = Exists(Assignment.objects.filter(lead_agency_id=user.agency_id, period_id=OuterRef("period_id"),
-                                             criterion_id=OuterRef("criterion_id")))
-    writing = Q(period__status=PeriodStatus.SELF_ASSESSMENT, state__in=[ScoreState.DRAFT, ScoreState.RETURNED])
+    leads = Q(responsible_agency_id=user.agency_id)
+    writing = Q(period__status=PeriodStatus.SELF_ASSESSMENT, state__in=SCORE_EDITABLE_STATES)
     explaining = Q(period__status=PeriodStatus.EXPLANATION, appraised_points__lt=F("criterion__max_points"),
                    appeal_explanation="")
-    return Q(leads) & (writing | explaining)
+    return leads & (writing | explaining)
 
 
 class WorkspaceFilter(django_filters.FilterSet):
@@ -64,33 +62,16 @@ class WorkspaceFilter(django_filters.FilterSet):
         return queryset.filter(criterion__sort_key__startswith=code_sort_key(value) + ".") if value else queryset
 
     def filter_agency(self, queryset, name, value):
-        return queryset.led_by(value.pk) if value else queryset
+        return queryset.filter(responsible_agency=value) if value else queryset
 
     def filter_needs_action(self, queryset, name, value):
         return queryset.filter(needs_action_q(self.user)) if value else queryset
 
 
-ACTION_CHOICES = [
-    ("score.self_assessed", _("Tự đánh giá")),
-    ("score.submitted", _("Gửi Sở Nội vụ")),
-    ("score.returned", _("Trả lại")),
-    ("score.accepted", _("Chấp nhận")),
-    ("score.appraised", _("Thẩm định")),
-    ("score.explained", _("Giải trình")),
-    ("evidence.uploaded", _("Tải lên tài liệu")),
-    ("evidence.deleted", _("Xoá tài liệu")),
-    ("period.locked", _("Chốt điểm tự đánh giá")),
-    ("period.explanation_opened", _("Mở vòng giải trình")),
-    ("period.explanation_closed", _("Đóng vòng giải trình")),
-    ("period.exception_granted", _("Cho phép ngoại lệ")),
-    ("period.deadline_reminded", _("Nhắc hạn")),
-    ("scores.imported", _("Nhập điểm từ tệp")),
-]
-ACTION_LABELS = dict(ACTION_CHOICES)
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(label=_("Hành động"), choices=ACTION_CHOICES, empty_label=_("Mọi hành động"))
+    action = django_filters.ChoiceFilter(label=_("Hành động"), choices=AuditAction.choices, empty_label=_("Mọi hành động"))
     period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"))
     agency = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Agency.objects.filter(kind__in=[
         Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE]))

@@ -1,11 +1,17 @@
-"""Roles, decided in one place. Groups are created by the initial data migration."""
+"""Roles, decided in one place. The groups are created (with their permissions) after every
+migrate, by scorecards.signals.ensure_groups."""
 from django.utils.translation import gettext_lazy as _
 
 HOME_AFFAIRS = "Sở Nội vụ"
 AGENCY_STAFF = "Cán bộ đơn vị"
 LEADERS = "Lãnh đạo"
-GROUP_NAMES = (HOME_AFFAIRS, AGENCY_STAFF, LEADERS)
-ROLE_LABELS = {HOME_AFFAIRS: _("Cán bộ Sở Nội vụ"), AGENCY_STAFF: _("Cán bộ đơn vị"), LEADERS: _("Lãnh đạo")}
+# Accounts only (users and their groups), nothing on scores.
+SYSADMINS = "Quản trị hệ thống"
+GROUP_NAMES = (HOME_AFFAIRS, AGENCY_STAFF, LEADERS, SYSADMINS)
+ROLE_LABELS = {
+    HOME_AFFAIRS: _("Cán bộ Sở Nội vụ"), AGENCY_STAFF: _("Cán bộ đơn vị"), LEADERS: _("Lãnh đạo"),
+    SYSADMINS: _("Quản trị hệ thống"),
+}
 
 
 def _groups(user) -> set[str]:
@@ -22,6 +28,11 @@ def is_home_affairs(user) -> bool:
 
 def is_leader(user) -> bool:
     return bool(user.is_authenticated and LEADERS in _groups(user))
+
+
+def is_sysadmin(user) -> bool:
+    """System administrators (and superusers) manage the user accounts; no rights on scores."""
+    return bool(user.is_authenticated and (user.is_superuser or SYSADMINS in _groups(user)))
 
 
 def is_agency_staff(user) -> bool:

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.filters import ACTION_LABELS
 from scorecards.formatting import fmt_points
+from scorecards.choices import SCORE_EDITABLE_STATES, AuditAction
 from scorecards.models import AuditEvent, PeriodStatus, Score
 
 DATETIME = "%H:%M %d/%m/%Y"
@@ -79,7 +79,7 @@ class ScoreTable(tables.Table):
         if deadline is None:
             return "—"
         text = timezone.localtime(deadline).strftime(DATETIME)
-        if deadline < timezone.now() and record.state in ("draft", "returned"):
+        if deadline < timezone.now() and record.state in SCORE_EDITABLE_STATES:
             return format_html('<span class="overdue">{}</span>', text)
         return text
 
@@ -104,13 +104,11 @@ class AuditTable(tables.Table):
         attrs = {"class": "table log cards-sm"}
         empty_text = _("Chưa có sự kiện nào.")
 
-    def render_action(self, value):
-        return ACTION_LABELS.get(value, value)
+    def render_action(self, record):
+        return record.get_action_display()
 
     def render_actor(self, record):
-        if record.actor is None:
-            return _("Hệ thống")
-        return record.actor.get_full_name() or record.actor.username
+        return record.actor_label
 
     def render_details(self, record):
         return describe_event(record)

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# Development mode: with DEBUG=1 the settings accept a missing SECRET_KEY (a development
+# key is used); with DEBUG off they refuse to start without one.
 export DEBUG=${DEBUG:-1}
 PASSWORD=${DEMO_PASSWORD:-chiso-cchc-2024}
 .venv/bin/python manage.py migrate --noinput -v0

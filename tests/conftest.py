@@ -65,6 +65,15 @@ def period_2024(demo):
 
 
 @pytest.fixture
+def appraisal_2024(period_2024):
+    """The published 2024 period stepped back to appraisal, as Sở Nội vụ does to correct it
+    (a published period is read-only everywhere)."""
+    EvaluationPeriod.objects.filter(pk=period_2024.pk).update(status="appraisal")
+    period_2024.refresh_from_db()
+    return period_2024
+
+
+@pytest.fixture
 def period_2023(demo):
     return EvaluationPeriod.objects.for_year(2023).get()
 
@@ -120,3 +129,14 @@ def home_affairs_group(db):
 @pytest.fixture
 def agency_tuphap(demo):
     return Agency.objects.get(code="so-tu-phap")
+
+
+@pytest.fixture
+def sysadmin(demo):
+    """Quản trị hệ thống (quantri): manages user accounts, no rights on scores."""
+    from scorecards.models import User
+
+    user = User.objects.create_user("quantri", email="quantri@demo.chiso-cchc.local", password=DEMO_PASSWORD,
+                                    first_name="Quản trị", last_name="Hệ thống", is_staff=True)
+    user.groups.add(Group.objects.get(name=permissions.SYSADMINS))
+    return user

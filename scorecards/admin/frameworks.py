@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import Criterion, Framework
+from scorecards.services import records
 
+from .guarded import GuardedAdmin
 from .search import FoldedSearchMixin
 from .transfer import TransferAdminMixin
 
@@ -13,6 +15,16 @@ class CriterionInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     ordering = ("sort_key",)
+
+    # A framework used by a published or closed period is final: its criteria too.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or records.frozen_refusal(obj) is None)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent")
@@ -25,7 +37,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(GuardedAdmin):
     list_display = ("code", "name", "legal_basis", "total_points")
     search_fields = ("code", "name")
     readonly_fields = ("criteria_tree",)
@@ -51,7 +63,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class CriterionAdmin(TransferAdminMixin, FoldedSearchMixin, GuardedAdmin):
     list_display = ("code", "name", "framework", "level", "max_points", "scoring_source", "is_placeholder")
     list_filter = ("framework", "level", "scoring_source", "is_placeholder")
     list_select_related = ("framework", "parent")

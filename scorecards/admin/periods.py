@@ -1,38 +1,38 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import AgencyException, Assignment, EvaluationPeriod
 
+from .guarded import GuardedAdmin, ReadOnlyAdmin
 from .scorecard import ScorecardAdminMixin
 from .transfer import TransferAdminMixin
 
 
 @admin.register(EvaluationPeriod)
-class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
-    list_display = ("year", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
+class EvaluationPeriodAdmin(ScorecardAdminMixin, GuardedAdmin):
+    """Periods: created in draft; steps (open, lock, publish, close, back with a reason)
+    only on the progress board, through policy.PERIOD_TRANSITIONS."""
 
+    list_display = ("year", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
+    list_filter = ("status", "framework")
+    list_select_related = ("subject", "framework")
+    readonly_fields = ("status", "board_link")
+    fields = ("year", "subject", "framework", "status", "board_link", "self_assessment_deadline",
+              "explanation_deadline", "published_decision")
     actions = ["sync_sipas"]
 
-    def has_change_permission(self, request, obj=None):
-        # A closed period refuses every write, here too.
-        return super().has_change_permission(request, obj) and not (obj and obj.is_closed)
-
     def save_model(self, request, obj, form, change):
-        from scorecards.models import AuditEvent
         from scorecards.services.periods import ensure_scores
 
         super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data:
-            # Same transaction as the change (the admin's change view is atomic).
-            AuditEvent.log("period.status_changed", actor=request.user, period=obj,
-                           changes={"status": [form.initial.get("status"), obj.status]})
         created = ensure_scores(obj)  # one score row per leaf: the grid edits existing rows
         if created:
             self.message_user(request, _("Đã tạo %(n)d dòng điểm cho các tiêu chí lá.") % {"n": created})
 
-    @admin.action(description=_("Cập nhật điểm SIPAS quy đổi từ kết quả công bố"))
+    @admin.action(description=_("Cập nhật điểm SIPAS quy đổi từ kết quả công bố"), permissions=["administer"])
     def sync_sipas(self, request, queryset):
         from scorecards.models import NationalResult
         from scorecards.services.sipas import sync_sipas_points
@@ -40,21 +40,31 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, admin.ModelAdmin):
         for period in queryset.select_related("subject"):
             result = NationalResult.objects.filter(year=period.year, province_id=period.subject.province_id).first()
             if result is None or result.sipas_pct is None:
-                self.message_user(request, _("Kỳ %(year)s chưa có Chỉ số SIPAS công bố.") % {"year": period.year}, level="warning")
+                self.message_user(request, _("Kỳ %(year)s chưa có Chỉ số SIPAS công bố.") % {"year": period.year}, messages.WARNING)
                 continue
-            n = sync_sipas_points(period, result.sipas_pct, actor=request.user)
+            try:
+                n = sync_sipas_points(period, result.sipas_pct, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                for text in getattr(exc, "messages", None) or [str(exc)]:
+                    self.message_user(request, text, messages.ERROR)
+                continue
             self.message_user(request, _("Kỳ %(year)s: đã cập nhật %(n)d tiêu chí SIPAS.") % {"year": period.year, "n": n})
 
     @admin.display(description=_("Bảng điểm"))
     def scorecard_link(self, obj):
         url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Mở bảng điểm"))
-    list_filter = ("status", "framework")
-    list_select_related = ("subject", "framework")
+
+    @admin.display(description=_("Chuyển giai đoạn"))
+    def board_link(self, obj):
+        if not obj.pk:
+            return _("Kỳ mới ở trạng thái dự thảo; chuyển giai đoạn tại bảng tiến độ sau khi lưu.")
+        return format_html('<a href="{}">{}</a>', reverse("scorecards:board", args=[obj.pk]),
+                           _("Chuyển giai đoạn tại bảng tiến độ (mỗi bước được ghi nhật ký)"))
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(TransferAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(TransferAdminMixin, GuardedAdmin):
     list_display = ("period", "criterion", "lead_agency")
     list_filter = ("period", "lead_agency")
     list_select_related = ("period__subject", "criterion", "lead_agency")
@@ -65,20 +75,11 @@ class AssignmentAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AgencyException)
-class AgencyExceptionAdmin(admin.ModelAdmin):
+class AgencyExceptionAdmin(ReadOnlyAdmin):
     """Read only: exceptions are granted on the progress board, where the grant is audited."""
 
     list_display = ("period", "agency", "until", "reason", "granted_by", "board_link")
     list_select_related = ("period__subject", "agency", "granted_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Bảng tiến độ"))
     def board_link(self, obj):

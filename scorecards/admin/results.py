@@ -4,12 +4,13 @@ from scorecards.models import NationalResult, Province
 
 from scorecards.db import vi_ordering
 
+from .guarded import GuardedAdmin
 from .search import FoldedSearchMixin
 from .transfer import TransferAdminMixin
 
 
 @admin.register(Province)
-class ProvinceAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(TransferAdminMixin, FoldedSearchMixin, GuardedAdmin):
     list_display = ("name", "code")
 
     def get_ordering(self, request):
@@ -18,7 +19,7 @@ class ProvinceAdmin(TransferAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(NationalResult)
-class NationalResultAdmin(TransferAdminMixin, admin.ModelAdmin):
+class NationalResultAdmin(TransferAdminMixin, GuardedAdmin):
     list_display = ("year", "province", "par_score", "par_rank", "sipas_pct", "sipas_rank", "ranked_count")
     list_filter = ("year",)
     list_select_related = ("province",)

@@ -17,7 +17,7 @@ def scorecard_view(model_admin, request, object_id):
     period = get_object_or_404(EvaluationPeriod.objects.select_related("framework", "subject__province"), pk=object_id)
     if not model_admin.has_view_permission(request, period):
         raise PermissionDenied
-    editable = can_manage(request.user) and not period.is_closed
+    editable = can_manage(request.user) and not period.is_frozen
     data = request.POST if request.method == "POST" else None
     if data is not None and not editable:
         raise PermissionDenied
@@ -31,8 +31,8 @@ def scorecard_view(model_admin, request, object_id):
             try:
                 with transaction.atomic():
                     result = apply_score_changes(period, changes, actor=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
+            except (ValidationError, PermissionDenied) as exc:
+                for message in getattr(exc, "messages", None) or [str(exc)]:
                     messages.error(request, message)
             else:
                 messages.success(request, _("Đã lưu %(n)d tiêu chí.") % {"n": len(result.changed)})

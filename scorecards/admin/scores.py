@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -5,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from scorecards.models import EvidenceDocument, Score
+from scorecards.services.scoring import EDITABLE_FIELDS, ScoreChange, apply_score_changes, stale_message
+
+from .guarded import GuardedAdmin
 from .transfer import TransferAdminMixin
 
 
@@ -15,9 +19,32 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False  # evidence is uploaded on the criterion page, by the lead agency
+
+
+class ScoreForm(forms.ModelForm):
+    """The score's change form carries the version it was opened at (optimistic lock)."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        current = Score.objects.filter(pk=self.instance.pk).select_related("criterion", "updated_by").first()
+        seen = cleaned.get("seen_version")
+        if current is not None and seen is not None and seen != current.version:
+            # Checked again on the locked row by the service; here so that the form keeps what was typed.
+            raise forms.ValidationError(stale_message(current))
+        return cleaned
+
 
 @admin.register(Score)
-class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin):
+class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin, GuardedAdmin):
+    form = ScoreForm
     list_display = ("period", "criterion", "self_points", "appraised_points", "appraised_points_round2", "state", "updated_by", "updated_at")
     list_filter = ("period", "state", "criterion__scoring_source")
     list_select_related = ("period__subject", "criterion", "updated_by")
@@ -25,27 +52,28 @@ class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin):
     # Workflow fields change only through the workflow (submit / return / accept).
     readonly_fields = ("period", "criterion", "workspace_link", "state", "review_comment", "version", "updated_by", "updated_at")
     fields = ("period", "criterion", "workspace_link", "self_points", "explanation", "appraised_points", "appraised_points_round2",
-              "appraisal_reason", "appeal_explanation", "state", "review_comment", "version", "updated_by", "updated_at")
+              "appraisal_reason", "appeal_explanation", "state", "review_comment", "version", "updated_by", "updated_at",
+              "seen_version")
     inlines = [EvidenceInline]
     ordering = ("period", "criterion__sort_key")
 
     def has_add_permission(self, request):
         return False  # rows are created per leaf by the period (ensure_scores)
 
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.fields})]
+
     @admin.display(description=_("Trang tiêu chí"))
     def workspace_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("scorecards:score", args=[obj.pk]), _("Mở trang tiêu chí (minh chứng, lịch sử, duyệt)"))
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or not obj.period.is_closed)
-
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).for_user(request.user)
 
     def save_model(self, request, obj, form, change):
-        """The form already ran Score.clean(); the service locks, versions and audits."""
-        from scorecards.services.scoring import EDITABLE_FIELDS, ScoreChange, apply_score_changes
-
-        values = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS + ("appeal_explanation",)}
+        """The form already ran Score.clean(); the one door locks, checks the version the
+        form was opened at, and audits."""
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         if values:
-            apply_score_changes(obj.period, [ScoreChange(obj.pk, values)], actor=request.user)
+            apply_score_changes(obj.period, [ScoreChange(obj.pk, values, form.cleaned_data["seen_version"])],
+                                actor=request.user)

@@ -1,22 +1,23 @@
 from django.contrib import admin
 
 from scorecards.models import SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue
+from .guarded import GuardedAdmin
 from .transfer import TransferAdminMixin
 
 
 @admin.register(SipasSection)
-class SipasSectionAdmin(admin.ModelAdmin):
+class SipasSectionAdmin(GuardedAdmin):
     list_display = ("code", "name", "order")
 
 
 @admin.register(SipasGroup)
-class SipasGroupAdmin(admin.ModelAdmin):
+class SipasGroupAdmin(GuardedAdmin):
     list_display = ("code", "name", "section", "order")
     list_select_related = ("section",)
 
 
 @admin.register(SipasIndicator)
-class SipasIndicatorAdmin(admin.ModelAdmin):
+class SipasIndicatorAdmin(GuardedAdmin):
     list_display = ("number", "text", "group")
     list_filter = ("group",)
     list_select_related = ("group",)
@@ -24,7 +25,7 @@ class SipasIndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SipasValue)
-class SipasValueAdmin(TransferAdminMixin, admin.ModelAdmin):
+class SipasValueAdmin(TransferAdminMixin, GuardedAdmin):
     list_display = ("period", "indicator", "pct")
     list_filter = ("period",)
     list_select_related = ("period__subject", "indicator")
@@ -33,7 +34,7 @@ class SipasValueAdmin(TransferAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SipasExpectation)
-class SipasExpectationAdmin(admin.ModelAdmin):
+class SipasExpectationAdmin(GuardedAdmin):
     list_display = ("period", "text", "pct", "order")
     list_filter = ("period",)
     list_select_related = ("period__subject",)

@@ -1,13 +1,15 @@
+from scorecards.choices import AuditAction, PeriodStatus, ScoreState
+
 from .agencies import Agency, User
 from .audit import AuditEvent
 from .frameworks import Criterion, Framework, ScoringSource
-from .periods import AgencyException, Assignment, EvaluationPeriod, PeriodStatus
+from .periods import AgencyException, Assignment, EvaluationPeriod
 from .results import NationalResult, Province
-from .scores import EvidenceDocument, Score, ScoreState
+from .scores import EvidenceDocument, Score
 from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue
 
 __all__ = [
-    "Agency", "User", "AuditEvent", "Criterion", "Framework", "ScoringSource",
+    "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
     "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
     "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
     "SipasIndicator", "SipasSection", "SipasValue",

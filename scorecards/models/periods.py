@@ -3,17 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.choices import FROZEN_STATUSES, PeriodStatus
+
 from .agencies import Agency
 from .frameworks import Criterion, Framework
-
-
-class PeriodStatus(models.TextChoices):
-    DRAFT = "draft", _("Dự thảo")
-    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
-    APPRAISAL = "appraisal", _("Thẩm định")
-    EXPLANATION = "explanation", _("Giải trình")
-    PUBLISHED = "published", _("Đã công bố")
-    CLOSED = "closed", _("Đã đóng")
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -61,6 +54,11 @@ class EvaluationPeriod(models.Model):
     def is_closed(self) -> bool:
         return self.status == PeriodStatus.CLOSED
 
+    @property
+    def is_frozen(self) -> bool:
+        """Published or closed: the period's figures are final and read-only everywhere."""
+        return self.status in FROZEN_STATUSES
+
     def previous(self):
         """The same subject's period of the year before (any framework: codes join the years)."""
         return (
@@ -68,9 +66,19 @@ class EvaluationPeriod(models.Model):
             .select_related("framework", "subject").order_by("-year").first()
         )
 
-    def ensure_writable(self):
+    def frozen_message(self) -> str:
+        """Why nothing of this period can change (a Vietnamese sentence)."""
         if self.is_closed:
-            raise ValidationError(_("Kỳ đánh giá năm %(year)s đã đóng: không thể thay đổi dữ liệu.") % {"year": self.year})
+            return _("Kỳ đánh giá năm %(year)s đã đóng: không thể thay đổi dữ liệu.") % {"year": self.year}
+        return _(
+            "Kỳ đánh giá năm %(year)s đã công bố: dữ liệu chỉ để xem. Muốn sửa, Sở Nội vụ đưa kỳ về giai đoạn "
+            "thẩm định (ghi lý do) tại bảng tiến độ."
+        ) % {"year": self.year}
+
+    def ensure_writable(self):
+        """Raise ValidationError when the period is published or closed (FROZEN_STATUSES)."""
+        if self.is_frozen:
+            raise ValidationError(self.frozen_message())
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -102,6 +110,23 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.criterion.code} → {self.lead_agency}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._sync_scores(self.lead_agency_id)
+
+    def delete(self, *args, **kwargs):
+        self._sync_scores(None)
+        return super().delete(*args, **kwargs)
+
+    def _sync_scores(self, agency_id):
+        """Keep Score.responsible_agency equal to the lead agency (the one rule of who answers)."""
+        from .scores import Score
+
+        # update(): responsible_agency is not in the score's field history (it is derived
+        # from this assignment, whose own changes are audited), so no history is skipped.
+        Score.objects.filter(period_id=self.period_id, criterion_id=self.criterion_id).update(
+            responsible_agency_id=agency_id)
 
     def clean(self):
         if self.criterion_id and self.period_id and self.criterion.framework_id != self.period.framework_id:

@@ -7,51 +7,52 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from scorecards.choices import Right, ScoreState
 from scorecards.formatting import fmt_points
 
+from .agencies import Agency
 from .frameworks import POINTS, Criterion
 from .periods import EvaluationPeriod
 
 
-class ScoreState(models.TextChoices):
-    DRAFT = "draft", _("Đang soạn")
-    SUBMITTED = "submitted", _("Đã gửi")
-    RETURNED = "returned", _("Bị trả lại")
-    ACCEPTED = "accepted", _("Đã chấp nhận")
-
-
 class ScoreQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one rule of who may see which scores (every view, export and report uses it).
+    def for_user(self, user, right: str = Right.VIEW):
+        """The one rule of which scores a user may see or act on (NetBox's `restrict`).
 
-        Home Affairs staff and leaders see every score; agency staff see the scores of
-        criteria their agency leads or supports; anyone else sees nothing.
+        `right` is a `choices.Right`. Who: Home Affairs staff and leaders view every
+        score, agency staff the scores their agency answers for (`responsible_agency`) or
+        supports; only the responsible agency's staff self-assess and explain; only Home
+        Affairs staff review, appraise and administer. When: each right narrows to the
+        period statuses in which it can apply (`scorecards.policy.RIGHT_STATUSES`).
+        Deadlines, exceptions and score states are per score: `policy.capabilities`.
         """
-        from scorecards.permissions import sees_everything
+        from scorecards.permissions import can_manage, is_agency_staff, sees_everything
+        from scorecards.policy import RIGHT_STATUSES
 
         if not user or not user.is_authenticated:
             return self.none()
-        if sees_everything(user):
-            return self
-        if not user.agency_id:
+        if right == Right.VIEW:
+            if sees_everything(user):
+                return self
+            if not user.agency_id:
+                return self.none()
+            from .periods import Assignment
+
+            supports = Exists(Assignment.objects.filter(
+                supporting_agencies=user.agency_id, period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id")))
+            return self.filter(Q(responsible_agency_id=user.agency_id) | supports)
+        if right in (Right.SELF_ASSESS, Right.EXPLAIN):
+            if not is_agency_staff(user):
+                return self.none()
+            qs = self.filter(responsible_agency_id=user.agency_id)
+        elif can_manage(user):
+            qs = self
+        else:
             return self.none()
-        from .periods import Assignment
-
-        return self.filter(Exists(
-            Assignment.objects.for_agency(user.agency_id)
-            .filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
-        ))
-
-    def led_by(self, agency_id):
-        """Scores whose criterion the agency leads (only the lead agency writes)."""
-        from .periods import Assignment
-
-        return self.filter(Exists(
-            Assignment.objects.filter(lead_agency_id=agency_id, period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
-        ))
+        return qs.filter(period__status__in=RIGHT_STATUSES[right])
 
     def with_related(self):
-        return self.select_related("criterion", "period", "updated_by")
+        return self.select_related("criterion", "period", "updated_by", "responsible_agency")
 
 
 class Score(models.Model):
@@ -73,6 +74,13 @@ class Score(models.Model):
         _("giải trình sau thẩm định"), blank=True,
         help_text=_("Giải trình của đơn vị gửi Bộ Nội vụ sau thẩm định vòng 1 (vòng giải trình)."),
     )
+    # Who answers for the score: the lead agency of its assignment, kept in step by
+    # Assignment.save()/delete() and set when the row is created (services.periods), so
+    # that visibility and write rights are one filter and no view recomputes them.
+    responsible_agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị chủ trì"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="responsible_scores",
+    )
     state = models.CharField(_("trạng thái"), max_length=20, choices=ScoreState.choices, default=ScoreState.DRAFT)
     review_comment = models.TextField(_("ý kiến của Sở Nội vụ"), blank=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -83,7 +91,7 @@ class Score(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "responsible_agency"])
 
     objects = ScoreQuerySet.as_manager()
 
@@ -136,14 +144,10 @@ class Score(models.Model):
 
     def clean(self):
         """Rules across rows: points within the criterion's maximum, survey points not
-        self-assessed, three decimals at most, no write to a closed period."""
+        self-assessed, three decimals at most. (Whether the period still takes writes is
+        the service layer's question: services.scoring.check_period_right.)"""
         errors = {}
         criterion = self.criterion
-        if self.period_id:
-            try:
-                self.period.ensure_writable()
-            except ValidationError as exc:
-                raise ValidationError(exc.messages[0]) from None
         # Bulk callers (scorecard, import) set criterion.is_leaf from the tree they hold,
         # which saves one query per row.
         is_leaf = getattr(criterion, "is_leaf", None)
@@ -187,9 +191,9 @@ def evidence_upload_to(instance, filename):
 
 
 class EvidenceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Evidence follows its score: whoever may see the score may see its documents."""
-        return self.filter(score__in=Score.objects.visible_to(user).values("pk"))
+    def for_user(self, user, right: str = Right.VIEW):
+        """Evidence follows its score: whoever has `right` on the score has it on its documents."""
+        return self.filter(score__in=Score.objects.for_user(user, right).values("pk"))
 
 
 class EvidenceDocument(models.Model):

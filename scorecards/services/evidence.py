@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from scorecards.choices import AuditAction, Right
 from scorecards.formatting import fmt_number
 from scorecards.models import AuditEvent, EvidenceDocument
 
@@ -151,9 +152,8 @@ def attach_evidence(score_id: int, uploaded, *, actor, meta: dict | None = None,
     from scorecards.services import workflow
 
     checked = check_upload(uploaded)
-    kind = workflow.EXPLANATION if supplementary else workflow.SELF_ASSESSMENT
     period, score = workflow.lock_score(score_id)
-    workflow.ensure_agency_may_write(actor, score, kind)
+    workflow.require(actor, score, Right.EXPLAIN if supplementary else Right.SELF_ASSESS)
     meta = meta or {}
     doc = EvidenceDocument(
         score=score, original_name=checked.name, content_type=checked.content_type, size=checked.size,
@@ -165,7 +165,7 @@ def attach_evidence(score_id: int, uploaded, *, actor, meta: dict | None = None,
     try:
         doc.save()
         AuditEvent.log(
-            "evidence.uploaded", actor=actor, score=score, agency=score.lead_agency,
+            AuditAction.EVIDENCE_UPLOADED, actor=actor, score=score,
             code=score.criterion.code, document=doc.pk, name=checked.name, size=checked.size,
             sha256=checked.sha256, content_type=checked.content_type, doc_number=doc.doc_number,
             doc_date=doc.doc_date.isoformat() if doc.doc_date else None, issuer=doc.issuer, title=doc.title,
@@ -183,11 +183,10 @@ def remove_evidence(document_id: int, *, actor) -> None:
     from scorecards.services import workflow
 
     doc = EvidenceDocument.objects.select_related("score").get(pk=document_id)
-    kind = workflow.EXPLANATION if doc.is_supplementary else workflow.SELF_ASSESSMENT
     period, score = workflow.lock_score(doc.score_id)
-    workflow.ensure_agency_may_write(actor, score, kind)
+    workflow.require(actor, score, Right.EXPLAIN if doc.is_supplementary else Right.SELF_ASSESS)
     AuditEvent.log(
-        "evidence.deleted", actor=actor, score=score, agency=score.lead_agency, code=score.criterion.code,
+        AuditAction.EVIDENCE_DELETED, actor=actor, score=score, code=score.criterion.code,
         document=doc.pk, name=doc.original_name, sha256=doc.sha256, title=doc.title,
     )
     name, storage = doc.file.name, doc.file.storage

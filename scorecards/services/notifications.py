@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from scorecards.models import Assignment, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
+from scorecards.models import AuditAction, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
 from scorecards.permissions import AGENCY_STAFF, HOME_AFFAIRS
 
 REMINDER_DAYS = 3
@@ -47,7 +47,7 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
 
 def notify_submitted(score) -> int:
     """Tell Sở Nội vụ that an agency has submitted a score for review."""
-    agency = getattr(score, "lead_agency", None)
+    agency = score.responsible_agency
     subject = _("[Chỉ số CCHC] %(agency)s gửi tiêu chí %(code)s") % {
         "agency": agency.label if agency else "", "code": score.criterion.code}
     body = _(
@@ -60,7 +60,7 @@ def notify_submitted(score) -> int:
 
 def notify_returned(score) -> int:
     """Tell the lead agency that Sở Nội vụ returned its score, with the comment."""
-    agency = getattr(score, "lead_agency", None)
+    agency = score.responsible_agency
     if agency is None:
         return 0
     subject = _("[Chỉ số CCHC] Tiêu chí %(code)s bị trả lại") % {"code": score.criterion.code}
@@ -107,12 +107,10 @@ def send_deadline_reminders(now=None) -> int:
 
 def _remind_period(period, kind, deadline, pending, label) -> int:
     waiting: dict[int, tuple] = {}
-    assignments = (Assignment.objects.filter(period=period, criterion__scores__in=pending)
-                   .select_related("criterion", "lead_agency"))
-    for a in assignments:
-        waiting.setdefault(a.lead_agency_id, (a.lead_agency, []))[1].append(a.criterion.code)
+    for score in pending.exclude(responsible_agency=None).select_related("criterion", "responsible_agency"):
+        waiting.setdefault(score.responsible_agency_id, (score.responsible_agency, []))[1].append(score.criterion.code)
     reminded = {
-        agency_id for agency_id, done_kind in AuditEvent.objects.filter(period=period, action="period.deadline_reminded")
+        agency_id for agency_id, done_kind in AuditEvent.objects.filter(period=period, action=AuditAction.PERIOD_DEADLINE_REMINDED)
         .values_list("agency_id", "data__kind") if done_kind == kind
     }
     sent = 0
@@ -121,7 +119,7 @@ def _remind_period(period, kind, deadline, pending, label) -> int:
             continue
         codes = sorted(codes)
         with transaction.atomic():
-            AuditEvent.log("period.deadline_reminded", period=period, agency=agency, kind=kind, codes=codes,
+            AuditEvent.log(AuditAction.PERIOD_DEADLINE_REMINDED, period=period, agency=agency, kind=kind, codes=codes,
                            deadline=deadline.isoformat())
             subject = _("[Chỉ số CCHC] Còn dưới %(days)s ngày đến hạn %(label)s năm %(year)s") % {
                 "days": REMINDER_DAYS, "label": label, "year": period.year}

@@ -1,7 +1,7 @@
 """Period set-up: one score row per leaf, so every screen edits existing rows."""
 from django.db import transaction
 
-from scorecards.models import EvaluationPeriod, Score
+from scorecards.models import Assignment, EvaluationPeriod, Score
 from scorecards.services.scorecard import load_tree
 
 
@@ -10,11 +10,12 @@ def ensure_scores(period: EvaluationPeriod) -> int:
     """Create the missing score rows of a period's leaves; return how many were created."""
     criteria, _children = load_tree(period.framework_id)
     existing = set(Score.objects.filter(period=period).values_list("criterion_id", flat=True))
+    leads = dict(Assignment.objects.filter(period=period).values_list("criterion_id", "lead_agency_id"))
     created = 0
     for c in criteria:
         if c.is_leaf and c.pk not in existing:
             # save() (not bulk_create) so that django-simple-history records the creation.
-            Score(period=period, criterion=c).save()
+            Score(period=period, criterion=c, responsible_agency_id=leads.get(c.pk)).save()
             created += 1
     return created
 

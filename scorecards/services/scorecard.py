@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scorecards.models import Assignment, Criterion, EvaluationPeriod, Score, ScoringSource
+from scorecards.models import Criterion, EvaluationPeriod, Score, ScoringSource
 
 ZERO = Decimal("0")
 
@@ -148,19 +148,15 @@ def load_tree(framework_id: int) -> tuple[list[Criterion], dict[int, list[Criter
 
 
 def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
-    """Assemble the scorecard of a period in three queries.
+    """Assemble the scorecard of a period in two queries.
 
-    `scores` may be a pre-filtered queryset (e.g. visible_to(user)); rows without a
+    `scores` may be a pre-filtered queryset (e.g. for_user(user)); rows without a
     visible score keep score=None so totals only count what the caller may see.
     """
     criteria, children = load_tree(period.framework_id)
     by_id = {c.pk: c for c in criteria}
     score_qs = scores if scores is not None else Score.objects.filter(period=period)
-    score_by_criterion = {s.criterion_id: s for s in score_qs.filter(period=period).select_related("updated_by")}
-    lead_by_criterion = {
-        a.criterion_id: a.lead_agency
-        for a in Assignment.objects.filter(period=period).select_related("lead_agency")
-    }
+    score_by_criterion = {s.criterion_id: s for s in score_qs.filter(period=period).select_related("updated_by", "responsible_agency")}
     blocks: dict[int, FieldBlock] = {}
     fields: list[FieldBlock] = []
     totals = Totals()
@@ -181,7 +177,7 @@ def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
         score = score_by_criterion.get(c.pk)
         if score is not None:
             score.criterion = c  # share the loaded object: no query per row
-        row = Row(criterion=c, score=score, lead_agency=lead_by_criterion.get(c.pk), parents=parents)
+        row = Row(criterion=c, score=score, lead_agency=score.responsible_agency if score else None, parents=parents)
         block = blocks[parents[0].pk] if parents else blocks[c.pk]
         block.rows.append(row)
         block.totals.add(row)

@@ -1,36 +1,51 @@
-"""Writing points: one change or a whole scorecard, all or nothing, audited.
+"""Writing points: one change or a whole scorecard, all or nothing, audited: the one door.
 
-Every path that changes points (the admin scorecard, the agency workspace, imports) goes
-through `apply_score_changes`, so the rules (model clean, closed periods, optimistic
-version check) and the audit trail are the same whatever the door.
+Every path that changes points or their texts (the admin grid and change form, the
+criterion page, imports, the SIPAS conversion) goes through `apply_score_changes`, which
+checks in one place: the actor's right on each locked score (`policy.capabilities`), the
+period's status for that right (`policy.RIGHT_STATUSES`), the version the editor saw, the
+model's rules (`Score.clean`), and writes the audit events in the same transaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scorecards.choices import AuditAction, Right
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
+from scorecards.permissions import can_manage
+from scorecards.policy import RIGHT_STATUSES, capabilities
 
 # Which audit action a changed field belongs to.
 FIELD_ACTIONS = {
-    "self_points": "score.self_assessed",
-    "explanation": "score.self_assessed",
-    "appraised_points": "score.appraised",
-    "appraised_points_round2": "score.appraised",
-    "appraisal_reason": "score.appraised",
-    "appeal_explanation": "score.explained",
+    "self_points": AuditAction.SCORE_SELF_ASSESSED,
+    "explanation": AuditAction.SCORE_SELF_ASSESSED,
+    "appraised_points": AuditAction.SCORE_APPRAISED,
+    "appraised_points_round2": AuditAction.SCORE_APPRAISED,
+    "appraisal_reason": AuditAction.SCORE_APPRAISED,
+    "appeal_explanation": AuditAction.SCORE_EXPLAINED,
 }
 EDITABLE_FIELDS = tuple(FIELD_ACTIONS)
+# The fields each right may write.
+RIGHT_FIELDS = {
+    Right.SELF_ASSESS: frozenset({"self_points", "explanation"}),
+    Right.EXPLAIN: frozenset({"appeal_explanation"}),
+    Right.APPRAISE: frozenset({"appraised_points", "appraised_points_round2", "appraisal_reason"}),
+    Right.ADMINISTER: frozenset(EDITABLE_FIELDS),
+}
+# Rights whose holder is a role (Sở Nội vụ), not the score's own agency.
+MANAGER_RIGHTS = frozenset({Right.APPRAISE, Right.ADMINISTER})
 
 
 @dataclass
 class ScoreChange:
-    """New values for one score; `version` is the version the editor started from."""
+    """New values for one score; `version` is the version the editor started from
+    (None: the caller holds no stale copy, e.g. a conversion computed on the locked row)."""
 
     score_id: int
     values: dict
@@ -43,34 +58,78 @@ class ChangeResult:
     unchanged: int = 0
 
 
-class StaleScoreError(ValidationError):
-    """Someone saved the score after the editor loaded it."""
-
-
 def _as_json(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
 
 
-@transaction.atomic
-def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, action_suffix: str = "", audit_extra: dict | None = None) -> ChangeResult:
-    """Apply many score changes atomically; raise ValidationError listing every bad row.
+def _who(user) -> str:
+    if user is None:
+        return _("người khác")
+    return user.get_full_name() or user.username
 
+
+def stale_message(score) -> str:
+    """The sentence shown when someone saved `score` after the editor loaded it."""
+    return _(
+        "Tiêu chí %(code)s vừa được %(who)s sửa lúc %(when)s; tải lại trang để xem bản mới rồi nhập lại."
+    ) % {"code": score.criterion.code, "who": _who(score.updated_by),
+         "when": timezone.localtime(score.updated_at).strftime("%H:%M %d/%m/%Y")}
+
+
+def lock_period(period_id: int) -> EvaluationPeriod:
+    """Lock the period row first: every write of a period is serialised with its status
+    changes (publishing cannot slip between our check and our write), and two writers
+    always lock period then scores, so they cannot deadlock."""
+    return EvaluationPeriod.objects.select_for_update().select_related("subject", "framework").get(pk=period_id)
+
+
+def check_period_right(period: EvaluationPeriod, actor, right: str) -> None:
+    """Raise unless the period's status lets `right` apply (and, for Sở Nội vụ's rights,
+    unless the actor is Sở Nội vụ): PermissionDenied for the role, ValidationError for the state."""
+    if right in MANAGER_RIGHTS and not can_manage(actor):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới được nhập, sửa điểm tại đây."))
+    period.ensure_writable()
+    if period.status not in RIGHT_STATUSES[right]:
+        raise ValidationError(_("Kỳ đánh giá năm %(year)s đang ở giai đoạn “%(status)s”: không thể %(what)s.") % {
+            "year": period.year, "status": period.get_status_display(), "what": str(Right(right).label).lower()})
+
+
+@transaction.atomic
+def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, right: str = Right.ADMINISTER,
+                        audit_extra: dict | None = None) -> ChangeResult:
+    """Apply many score changes atomically as `actor` exercising `right` (a choices.Right).
+
+    Shapes: `changes` lists ScoreChange(score_id, {field: value}, version); values are
+    Decimal points (three places at most, 0 ≤ points ≤ the criterion's maximum) or text.
+    Raises PermissionDenied when the actor does not hold `right` (or a field is outside
+    it), ValidationError listing every refused row otherwise (closed/published period,
+    stale version, window shut, rule broken); nothing is written unless every row passes.
     Rows are locked with select_for_update so that two editors saving at once are
     serialised, and the version check then refuses the later one instead of silently
     overwriting the first.
     """
-    period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
-    period.ensure_writable()
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Cần đăng nhập để thay đổi điểm."))
+    allowed_fields = RIGHT_FIELDS[right]
+    for change in changes:
+        outside = set(change.values) - allowed_fields
+        if outside:
+            raise PermissionDenied(_("Không được sửa %(fields)s bằng quyền “%(right)s”.") % {
+                "fields": ", ".join(sorted(outside)), "right": Right(right).label})
+    period = lock_period(period.pk)
+    check_period_right(period, actor, right)
     ids = [c.score_id for c in changes]
-    locked = {
-        s.pk: s
-        for s in Score.objects.select_for_update(of=("self",)).filter(pk__in=ids, period=period).select_related("criterion", "updated_by")
-    }
-    leaf_ids = set(
-        Score.objects.filter(pk__in=ids, criterion__children__isnull=True).values_list("pk", flat=True)
-    )
+    locked = {}
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        for score in (Score.objects.select_for_update(of=("self",)).filter(pk__in=ids[start:start + 5000], period=period)
+                      .select_related("criterion", "updated_by")):
+            locked[score.pk] = score
+    leaf_ids = set()
+    for start in range(0, len(ids), 5000):
+        leaf_ids.update(Score.objects.filter(pk__in=ids[start:start + 5000], criterion__children__isnull=True)
+                        .values_list("pk", flat=True))
     errors: list[str] = []
     result = ChangeResult()
     for change in changes:
@@ -80,12 +139,16 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
             continue
         score.criterion.is_leaf = score.pk in leaf_ids
         score.period = period
-        if change.version is not None and change.version != score.version:
-            who = score.updated_by.get_full_name() or score.updated_by.username if score.updated_by else _("người khác")
-            errors.append(_(
-                "Tiêu chí %(code)s vừa được %(who)s sửa lúc %(when)s; tải lại trang để xem bản mới rồi nhập lại."
-            ) % {"code": score.criterion.code, "who": who, "when": timezone.localtime(score.updated_at).strftime("%H:%M %d/%m/%Y")})
+        if change.version is not None and int(change.version) != score.version:
+            errors.append(stale_message(score))
             continue
+        if right not in MANAGER_RIGHTS:
+            caps = capabilities(actor, score)
+            if not caps.allows(right):
+                if not caps.responsible:
+                    raise PermissionDenied(caps.refusal(right))
+                errors.append(caps.refusal(right))
+                continue
         old = {name: getattr(score, name) for name in change.values}
         diff = {name: (old[name], new) for name, new in change.values.items() if old[name] != new}
         if not diff:
@@ -94,7 +157,8 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
         for name, (_old, new) in diff.items():
             setattr(score, name, new)
         try:
-            score.full_clean(exclude=["period", "criterion", "updated_by"], validate_unique=False, validate_constraints=False)
+            score.full_clean(exclude=["period", "criterion", "updated_by", "responsible_agency"],
+                             validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for messages in exc.message_dict.values():
                 errors.extend(messages)
@@ -109,7 +173,8 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
         score.save()
         actions: dict[str, dict] = {}
         for name, (old, new) in score._audit_diff.items():
-            actions.setdefault(FIELD_ACTIONS.get(name, "score.changed") + action_suffix, {})[name] = [_as_json(old), _as_json(new)]
+            actions.setdefault(FIELD_ACTIONS[name], {})[name] = [_as_json(old), _as_json(new)]
         for action, values in actions.items():
-            AuditEvent.log(action, actor=actor, score=score, code=score.criterion.code, changes=values, **(audit_extra or {}))
+            AuditEvent.log(action, actor=actor, score=score, agency_id=score.responsible_agency_id,
+                           code=score.criterion.code, changes=values, **(audit_extra or {}))
     return result

@@ -27,9 +27,3 @@ def filesize(value) -> str:
         return f"{fmt_number(value / 1024, 0)} KB"
     return f"{value} B"
 
-
-@register.filter
-def action_label(action: str) -> str:
-    from scorecards.filters import ACTION_LABELS
-
-    return ACTION_LABELS.get(action, action)

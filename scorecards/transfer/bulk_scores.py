@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
 from scorecards.services.scorecard import load_tree
-from scorecards.services.scoring import FIELD_ACTIONS, ChangeResult, ScoreChange
+from scorecards.choices import Right
+from scorecards.services.scoring import FIELD_ACTIONS, ChangeResult, ScoreChange, check_period_right, lock_period
 
 
 def _as_json(value):
@@ -34,8 +35,8 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
     preview), by pk. Only their pk and version are then read again, under the lock; a score
     whose version moved since is refused like a stale editor's save.
     """
-    period = EvaluationPeriod.objects.select_for_update().get(pk=period.pk)
-    period.ensure_writable()
+    period = lock_period(period.pk)
+    check_period_right(period, actor, Right.ADMINISTER)
     if criteria is None:
         criteria, _children = load_tree(period.framework_id)
     by_id = {c.pk: c for c in criteria}
@@ -99,13 +100,15 @@ def bulk_apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange
         for score in result.changed
     ])
     events = []
+    actor_name = (actor.get_full_name() or actor.username) if actor else ""
     for score in result.changed:
         actions: dict[str, dict] = {}
         for name, (old, new) in score._audit_diff.items():
-            actions.setdefault(FIELD_ACTIONS.get(name, "score.changed"), {})[name] = [_as_json(old), _as_json(new)]
+            actions.setdefault(FIELD_ACTIONS[name], {})[name] = [_as_json(old), _as_json(new)]
         for action, values in actions.items():
-            events.append({"action": action, "actor_id": actor.pk if actor else None, "period_id": period.pk,
-                           "score_id": score.pk, "agency_id": None, "created_at": now,
+            events.append({"action": action, "actor_id": actor.pk if actor else None, "actor_name": actor_name,
+                           "period_id": period.pk, "score_id": score.pk, "agency_id": score.responsible_agency_id,
+                           "created_at": now,
                            "data": {"code": score.criterion.code, "changes": values, **(audit_extra or {})}})
     _insert_rows(AuditEvent, events)
     return result

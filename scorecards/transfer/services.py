@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from scorecards.permissions import can_manage
+from scorecards.services.records import fingerprint
 
 from . import writers
 from .kinds import get_kind
@@ -60,22 +61,49 @@ def build_preview(kind, data: bytes, filename: str, scope) -> tuple[Preview, dic
     return preview, ctx
 
 
+def seen_rows(preview: Preview) -> dict[str, str | None]:
+    """What the preview showed of each row's target: {row key: fingerprint, or None for new}.
+
+    Kept with the upload between preview and confirm, so that the confirm can refuse rows
+    that someone changed in between instead of silently overwriting the newer values.
+    """
+    return {change.key: (fingerprint(change.target) if change.target is not None else None) for change in preview.rows}
+
+
+def check_unchanged_since(preview: Preview, seen: dict[str, str | None]) -> None:
+    """Add an error to `preview` for every row whose target changed since `seen` was taken."""
+    for change in preview.rows:
+        now = fingerprint(change.target) if change.target is not None else None
+        if change.key in seen and seen[change.key] != now:
+            preview.error(_("“%(key)s” đã được thay đổi sau khi bạn xem trước; không nhập gì. Hãy tải tệp lên lại "
+                            "để xem trước dữ liệu mới nhất.") % {"key": change.key}, change.row)
+
+
 def run_import(slug: str, data: bytes, filename: str, *, scope=None, actor=None, dry_run: bool = True,
-               check_permission: bool = True) -> Preview:
-    """Preview an import, and apply it when dry_run is False and the file has no error."""
-    if check_permission and actor is not None and not can_manage(actor):
+               seen: dict[str, str | None] | None = None) -> Preview:
+    """Preview an import, and apply it when dry_run is False and the file has no error.
+
+    `actor` must be a Sở Nội vụ officer (PermissionDenied otherwise; a dry run from the
+    command line may have no actor); every row is written
+    through the service layer with the actor as author. `seen`: the preview's
+    `seen_rows`; when given, the import is refused (nothing written, the rows named) if
+    any row changed since the preview.
+    """
+    if (actor is not None or not dry_run) and (actor is None or not can_manage(actor)):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ được nhập dữ liệu."))
     kind = get_kind(slug)
     if dry_run:
         return build_preview(kind, data, filename, scope)[0]
     with transaction.atomic():
         preview, ctx = build_preview(kind, data, filename, scope)
+        if seen is not None:
+            check_unchanged_since(preview, seen)
         if not preview.ok:
             return preview
         try:
             with history_user(actor):
                 kind.apply(preview, scope, ctx, actor)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             # A rule the preview could not see (someone else's save in between): nothing is kept.
             transaction.set_rollback(True)
             for message in exc.messages:

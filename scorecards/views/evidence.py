@@ -13,7 +13,7 @@ from scorecards.services.evidence import remove_evidence
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        doc = get_object_or_404(EvidenceDocument.objects.visible_to(request.user), pk=pk)
+        doc = get_object_or_404(EvidenceDocument.objects.for_user(request.user), pk=pk)
         try:
             handle = doc.file.open("rb")
         except FileNotFoundError:
@@ -27,7 +27,7 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        doc = get_object_or_404(EvidenceDocument.objects.visible_to(request.user), pk=pk)
+        doc = get_object_or_404(EvidenceDocument.objects.for_user(request.user), pk=pk)
         try:
             remove_evidence(doc.pk, actor=request.user)
         except ValidationError as exc:

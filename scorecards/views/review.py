@@ -3,18 +3,19 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from scorecards.filters import OPEN_STATUSES
+from scorecards.choices import OPEN_STATUSES
 from scorecards.forms import ExceptionForm
 from scorecards.models import (
-    Agency, AgencyException, Assignment, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource,
+    Agency, AgencyException, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource,
 )
+from scorecards import policy
 from scorecards.permissions import can_manage
 from scorecards.services import workflow
 from scorecards.views.access import HomeAffairsRequiredMixin, ReadAllRequiredMixin
@@ -39,12 +40,10 @@ def progress_rows(period, user, now=None) -> list[AgencyProgress]:
     Three queries whatever the size: the grouped counts, the agencies, the exceptions.
     """
     now = now or timezone.now()
-    lead = Subquery(Assignment.objects.filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
-                    .values("lead_agency_id")[:1])
     counts = (
-        Score.objects.visible_to(user)
+        Score.objects.for_user(user)
         .filter(period=period, criterion__scoring_source__in=ScoringSource.self_assessed())
-        .annotate(lead=lead).exclude(lead=None).order_by().values("lead")
+        .exclude(responsible_agency=None).order_by().values(lead=F("responsible_agency_id"))
         .annotate(
             assigned=Count("pk"),
             draft=Count("pk", filter=Q(state=ScoreState.DRAFT)),
@@ -93,14 +92,16 @@ class ProgressBoardView(ReadAllRequiredMixin, TemplateView):
         rows = progress_rows(period, self.request.user)
         totals = {name: sum(getattr(r, name) for r in rows)
                   for name in ("assigned", "draft", "submitted", "accepted", "returned", "overdue")}
-        manage = can_manage(self.request.user) and not period.is_closed
+        manage = can_manage(self.request.user) and not period.is_frozen
         ctx.update({
             "period": period, "rows": rows, "totals": totals,
             "periods": EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"),
             "can_manage": manage,
             "exception_form": kwargs.get("exception_form") or ExceptionForm(
                 agencies=Agency.objects.filter(pk__in=[r.agency.pk for r in rows])),
-            "next_statuses": [(s, PeriodStatus(s).label) for s in workflow.PERIOD_TRANSITIONS.get(period.status, {})] if manage else [],
+            # The steps of policy.PERIOD_TRANSITIONS open to this user; a step back asks a reason.
+            "next_statuses": [(s, PeriodStatus(s).label, step.backward)
+                              for s, step in policy.period_steps(self.request.user, period).items()],
         })
         return ctx
 
@@ -136,8 +137,9 @@ class PeriodStepView(HomeAffairsRequiredMixin, View):
     def post(self, request, period_id):
         period = get_object_or_404(EvaluationPeriod, pk=period_id)
         try:
-            period = workflow.change_period_status(period.pk, request.POST.get("status", ""), actor=request.user)
-        except (ValidationError, ValueError) as exc:
+            period = workflow.change_period_status(period.pk, request.POST.get("status", ""), actor=request.user,
+                                                   reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("Kỳ đánh giá năm %(year)s chuyển sang “%(status)s”.") % {

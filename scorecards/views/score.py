@@ -1,8 +1,10 @@
 """The criterion page: guide, points, evidence, history and the workflow buttons.
 
 One URL shows the page and takes its forms; each form names its `action`. The score is
-found through Score.objects.visible_to(user) (404 otherwise) and every write goes through
-a service that checks the role, the window and the version again on locked rows.
+found through Score.objects.for_user(user) (404 otherwise); what the user may do is asked
+once (`policy.capabilities`); every write goes through a service that checks the right,
+the window and the version again on locked rows. A refused step shows the page again with
+what the user typed and why.
 """
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,13 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from scorecards import forms
+from scorecards import forms, policy
+from scorecards.choices import AuditAction
 from scorecards.formatting import fmt_points
-from scorecards.models import Score, ScoreState
+from scorecards.models import Score
 from scorecards.permissions import can_manage
 from scorecards.services import evidence as evidence_service
 from scorecards.services import workflow
 from scorecards.tables import deadline_of, describe_event
+
+REVIEW_ACTIONS = (AuditAction.SCORE_RETURNED, AuditAction.SCORE_ACCEPTED)
 
 
 def _save(request, score, form):
@@ -28,7 +33,12 @@ def _save(request, score, form):
 
 
 def _submit(request, score, form):
-    workflow.submit_score(score.pk, actor=request.user, version=form.cleaned_data["version"])
+    if isinstance(form, forms.SelfAssessmentForm):
+        # "Gửi" pressed with the points form: save what was typed and submit, in one step.
+        workflow.save_and_submit(score.pk, actor=request.user, self_points=form.cleaned_data["self_points"],
+                                 explanation=form.cleaned_data["explanation"], version=form.cleaned_data["version"])
+    else:
+        workflow.submit_score(score.pk, actor=request.user, version=form.cleaned_data["version"])
     return _("Đã gửi tiêu chí %(code)s cho Sở Nội vụ.") % {"code": score.criterion.code}
 
 
@@ -78,19 +88,16 @@ def _points(value):
     return fmt_points(value) if value is not None else None
 
 
-def _refusal(check):
-    try:
-        check()
-    except (ValidationError, PermissionDenied) as exc:  # the page says why
-        return " ".join(getattr(exc, "messages", None) or [str(exc)])
-    return None
+# Actions whose form is the points form: a refusal shows it again with what was typed.
+SELF_ASSESSMENT_FIELDS = ("self_points", "explanation")
 
 
 class ScoreDetailView(LoginRequiredMixin, View):
     template_name = "scorecards/score_detail.html"
 
     def get_score(self):
-        qs = Score.objects.visible_to(self.request.user).select_related("criterion", "period", "period__subject", "updated_by")
+        qs = Score.objects.for_user(self.request.user).select_related(
+            "criterion", "period", "period__subject", "updated_by", "responsible_agency")
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
     def get(self, request, pk):
@@ -102,45 +109,46 @@ class ScoreDetailView(LoginRequiredMixin, View):
         if action not in ACTIONS:
             return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
         form_class, handler = ACTIONS[action]
+        typed = action == "submit" and any(name in request.POST for name in SELF_ASSESSMENT_FIELDS)
+        if typed:
+            form_class = forms.SelfAssessmentForm
         form = form_class(request.POST, request.FILES)
+        status = 400
         if form.is_valid():
             try:
                 message = handler(request, score, form)
-            except ValidationError as exc:
-                for text in exc.messages:
+            except (ValidationError, PermissionDenied) as exc:
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+                for text in getattr(exc, "messages", None) or [str(exc)]:
                     form.add_error(None, text)
             else:
                 messages.success(request, message)
                 return redirect("scorecards:score", pk=score.pk)
         # Re-show the page with what the user typed and why it was refused: nothing is lost.
-        return self.render(self.get_score(), bound={action: form}, status=400)
+        if status == 403:
+            messages.error(request, " ".join(form.non_field_errors()))
+        return self.render(self.get_score(), bound={"save" if typed else action: form}, status=status)
 
     def render(self, score, bound=None, status=200):
         user = self.request.user
         bound = bound or {}
-        score.lead_agency = workflow.lead_agency_of(score)
-        is_lead = workflow.is_lead(user, score)
-        edit_refusal = _refusal(lambda: workflow.ensure_agency_may_write(user, score, workflow.SELF_ASSESSMENT)) if is_lead else None
-        explain_refusal = _refusal(lambda: workflow.ensure_agency_may_write(user, score, workflow.EXPLANATION)) if is_lead else None
-        transitions = workflow.allowed_transitions(user, score)
+        caps = policy.capabilities(user, score)
         events = list(score.audit_events.select_related("actor"))
         v = {"version": score.version}
         ctx = {
-            "score": score, "criterion": score.criterion, "period": score.period,
-            "is_lead": is_lead, "is_home_affairs": can_manage(user),
-            "can_edit": is_lead and edit_refusal is None, "edit_refusal": edit_refusal,
-            "can_explain": is_lead and explain_refusal is None,
+            "score": score, "criterion": score.criterion, "period": score.period, "caps": caps,
+            "is_lead": caps.responsible, "is_home_affairs": can_manage(user),
+            "can_edit": caps.self_assess, "edit_refusal": caps.self_assess_refusal,
+            "can_explain": caps.explain,
             "show_appraisal": score.appraised_points is not None or score.appraised_points_round2 is not None,
-            "lost_points": workflow.lost_points(score),
-            "can_submit": ScoreState.SUBMITTED in transitions,
-            "can_accept": ScoreState.ACCEPTED in transitions,
-            "can_return": ScoreState.RETURNED in transitions,
-            "can_appraise": can_manage(user) and score.period.status in workflow.APPRAISAL_STATUSES,
+            "lost_points": policy.lost_points(score),
+            "can_submit": caps.submit, "can_accept": caps.accept, "can_return": caps.return_,
+            "can_appraise": caps.appraise,
             "deadline": deadline_of(score),
             "evidence": list(score.evidence.select_related("uploaded_by")),
             "events": [(e, describe_event(e)) for e in events],
             # Every comment Sở Nội vụ wrote on returns and acceptances, newest first.
-            "comments": [e for e in events if e.action in ("score.returned", "score.accepted") and e.data.get("comment")],
+            "comments": [e for e in events if e.action in REVIEW_ACTIONS and e.data.get("comment")],
             "form_save": bound.get("save") or forms.SelfAssessmentForm(initial={**v, "self_points": _points(score.self_points), "explanation": score.explanation}),
             "form_submit": bound.get("submit") or forms.SubmitForm(initial=v),
             "form_return": bound.get("return") or forms.ReturnForm(initial=v),

@@ -3,7 +3,8 @@
 Mounted under each ModelAdmin by scorecards.admin.transfer.TransferAdminMixin. Between
 preview and confirm the upload waits in private media storage (not in the session, not
 in a process-local cache), named by a random token that only the uploader's session
-knows; confirm re-reads it, checks its hash, and imports it in one transaction.
+knows; confirm re-reads it, checks its hash, refuses it when any row changed since the preview,
+and imports it in one transaction.
 """
 from __future__ import annotations
 
@@ -83,7 +84,9 @@ def import_view(request, model_admin, kind):
             path = default_storage.save(f"imports/{token}", ContentFile(data))
             uploads = request.session.get(SESSION_KEY, {})
             uploads[token] = {"kind": kind.slug, "scope": scope.pk if scope else None, "name": upload.name,
-                              "path": path, "sha256": hashlib.sha256(data).hexdigest()}
+                              "path": path, "sha256": hashlib.sha256(data).hexdigest(),
+                              # what the preview showed, so that confirm refuses rows changed since
+                              "seen": services.seen_rows(preview)}
             request.session[SESSION_KEY] = uploads
         return TemplateResponse(request, "scorecards/transfer/preview.html", {**context, "preview": preview, "token": token})
     return TemplateResponse(request, "scorecards/transfer/import.html", {**context, "form": form})
@@ -103,7 +106,8 @@ def _confirm(request, model_admin, kind, context):
         raise PermissionDenied
     scope_model = _scope_model(kind)
     scope = scope_model.objects.get(pk=entry["scope"]) if scope_model else None
-    preview = services.run_import(kind.slug, data, entry["name"], scope=scope, actor=request.user, dry_run=False)
+    preview = services.run_import(kind.slug, data, entry["name"], scope=scope, actor=request.user, dry_run=False,
+                                  seen=entry.get("seen", {}))
     if not preview.applied:
         return TemplateResponse(request, "scorecards/transfer/preview.html", {**context, "preview": preview, "token": ""})
     messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": entry["name"], "summary": preview.summary()})

@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from scorecards.filters import OPEN_STATUSES, WorkspaceFilter
-from scorecards.models import Assignment, EvidenceDocument, Score, ScoringSource
+from scorecards.choices import OPEN_STATUSES
+from scorecards.filters import WorkspaceFilter
+from scorecards.models import EvidenceDocument, Score, ScoringSource
 from scorecards.permissions import is_agency_staff
 from scorecards.tables import ScoreTable
 from scorecards.views.home import HomeView
@@ -16,24 +17,21 @@ from scorecards.views.home import HomeView
 def annotate_list(queryset):
     """What the list's columns need, in the one query of the page.
 
-    Subqueries (not joins) for the lead agency and the evidence count, so that neither
-    multiplies rows nor costs a query per row.
+    The responsible agency is on the score row (a join); the evidence count is a subquery
+    (not a join), so that it neither multiplies rows nor costs a query per row.
     """
-    assignment = Assignment.objects.filter(period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id"))
     evidence = (EvidenceDocument.objects.filter(score_id=OuterRef("pk")).order_by()
                 .values("score_id").annotate(n=Count("pk")).values("n"))
-    return queryset.select_related("criterion", "period", "updated_by").annotate(
-        lead_agency_id=Subquery(assignment.values("lead_agency_id")[:1]),
-        lead_agency_label=Subquery(assignment.annotate(
-            label=Coalesce(NullIf("lead_agency__short_name", Value("")), "lead_agency__name")).values("label")[:1]),
+    return queryset.select_related("criterion", "period", "updated_by", "responsible_agency").annotate(
+        lead_agency_label=Coalesce(NullIf("responsible_agency__short_name", Value("")), "responsible_agency__name"),
         evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
     )
 
 
 def workspace_queryset(user):
-    """Self-assessed criteria of open periods the user may see (visibility: visible_to)."""
+    """Self-assessed criteria of open periods the user may see (Score.objects.for_user)."""
     return annotate_list(
-        Score.objects.visible_to(user)
+        Score.objects.for_user(user)
         .filter(period__status__in=OPEN_STATUSES, criterion__scoring_source__in=ScoringSource.self_assessed())
     )
 

@@ -34,23 +34,43 @@ def test_a_period_created_in_the_admin_gets_a_score_row_per_leaf(client, officer
     assert Score.objects.filter(period=period).count() == leaves
 
 
-def test_the_sipas_action_converts_the_published_index(client, officer, period_2024):
-    Score.objects.filter(period=period_2024, criterion__scoring_source="sipas").update(appraised_points=None)
+def test_the_sipas_action_converts_the_published_index(client, officer, appraisal_2024):
+    Score.objects.filter(period=appraisal_2024, criterion__scoring_source="sipas").update(appraised_points=None)
     client.force_login(officer)
     client.post(reverse("admin:scorecards_evaluationperiod_changelist"),
-                {"action": "sync_sipas", "_selected_action": [period_2024.pk]})
-    score = Score.objects.get(period=period_2024, criterion__scoring_source="sipas")
+                {"action": "sync_sipas", "_selected_action": [appraisal_2024.pk]})
+    score = Score.objects.get(period=appraisal_2024, criterion__scoring_source="sipas")
     assert str(score.appraised_points) == "8.300"
     assert AuditEvent.objects.filter(score=score, action="score.appraised", actor=officer).exists()
 
 
-def test_the_score_form_saves_through_the_audited_service(client, officer, period_2024):
-    score = Score.objects.get(period=period_2024, criterion__code="7.1.4")
+def test_the_sipas_action_leaves_a_published_period_alone(client, officer, period_2024):
+    score = Score.objects.get(period=period_2024, criterion__scoring_source="sipas")
+    client.force_login(officer)
+    response = client.post(reverse("admin:scorecards_evaluationperiod_changelist"),
+                           {"action": "sync_sipas", "_selected_action": [period_2024.pk]}, follow=True)
+    assert "đã công bố" in response.content.decode()
+    after = Score.objects.get(pk=score.pk)
+    assert (after.appraised_points, after.version) == (score.appraised_points, score.version)
+
+
+def test_a_leader_is_offered_no_action(client, leader, period_2024):
+    client.force_login(leader)
+    response = client.get(reverse("admin:scorecards_evaluationperiod_changelist"))
+    assert response.status_code == 200
+    assert 'name="action"' not in response.content.decode()
+    response = client.post(reverse("admin:scorecards_evaluationperiod_changelist"),
+                           {"action": "sync_sipas", "_selected_action": [period_2024.pk]})
+    assert not AuditEvent.objects.filter(actor=leader).exists()
+
+
+def test_the_score_form_saves_through_the_audited_service(client, officer, appraisal_2024):
+    score = Score.objects.get(period=appraisal_2024, criterion__code="7.1.4")
     client.force_login(officer)
     url = reverse("admin:scorecards_score_change", args=[score.pk])
     response = client.post(url, {"self_points": "1", "explanation": "", "appraised_points": "0.688",
                                  "appraised_points_round2": "0.875", "appraisal_reason": score.appraisal_reason,
-                                 "appeal_explanation": "Đã kết nối thêm 3 dịch vụ",
+                                 "appeal_explanation": "Đã kết nối thêm 3 dịch vụ", "seen_version": score.version,
                                  "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
     assert response.status_code == 302
     score.refresh_from_db()
@@ -58,8 +78,8 @@ def test_the_score_form_saves_through_the_audited_service(client, officer, perio
     assert set(AuditEvent.objects.filter(score=score).values_list("action", flat=True)) == {"score.appraised", "score.explained"}
 
 
-def test_the_score_form_names_the_limit(client, officer, period_2024):
-    score = Score.objects.get(period=period_2024, criterion__code="7.1.4")
+def test_the_score_form_names_the_limit(client, officer, appraisal_2024):
+    score = Score.objects.get(period=appraisal_2024, criterion__code="7.1.4")
     client.force_login(officer)
     response = client.post(reverse("admin:scorecards_score_change", args=[score.pk]), {
         "self_points": "1", "appraised_points": "1.5", "appraisal_reason": "", "explanation": "", "appeal_explanation": "",
@@ -69,14 +89,18 @@ def test_the_score_form_names_the_limit(client, officer, period_2024):
     assert str(score.appraised_points) == "0.688"
 
 
-def test_a_status_change_in_the_admin_is_audited(client, officer, period_2025):
+def test_the_admin_form_cannot_change_a_status_but_its_edits_are_audited(client, officer, period_2025):
     client.force_login(officer)
     url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    form = client.get(url).context["adminform"].form
     response = client.post(url, {"year": 2025, "framework": period_2025.framework_id, "subject": period_2025.subject_id,
-                                 "status": "appraisal", "published_decision": ""})
+                                 "status": "closed", "published_decision": "QĐ 1/QĐ-BNV",
+                                 "row_fingerprint": form["row_fingerprint"].value()})
     assert response.status_code == 302
-    event = AuditEvent.objects.get(action="period.status_changed", period=period_2025)
-    assert event.actor == officer and event.data["changes"] == {"status": ["self_assessment", "appraisal"]}
+    period_2025.refresh_from_db()
+    assert period_2025.status == "self_assessment" and period_2025.published_decision == "QĐ 1/QĐ-BNV"
+    event = AuditEvent.objects.get(action="record.changed", period=period_2025)
+    assert event.actor == officer and event.data["changes"]["published_decision"] == ["", "QĐ 1/QĐ-BNV"]
 
 
 def test_a_closed_period_cannot_be_edited_in_the_admin(client, officer, period_2023):

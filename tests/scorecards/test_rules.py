@@ -26,23 +26,23 @@ def change(period, officer, code, **values):
     ("7.3.6", {"self_points": Decimal("1.3233")}, "Điểm tự đánh giá của tiêu chí 7.3.6 có quá 3 chữ số thập phân (1,3233)."),
     ("5.KS", {"self_points": Decimal("5")}, "Tiêu chí 5.KS được chấm qua điều tra xã hội học lãnh đạo, quản lý: không có điểm tự đánh giá."),
 ])
-def test_bad_points_are_refused_with_a_named_message(period_2024, officer, code, values, message):
-    before = score(period_2024, code)
+def test_bad_points_are_refused_with_a_named_message(appraisal_2024, officer, code, values, message):
+    before = score(appraisal_2024, code)
     with pytest.raises(ValidationError) as exc:
-        change(period_2024, officer, code, **values)
+        change(appraisal_2024, officer, code, **values)
     assert message in exc.value.messages
-    after = score(period_2024, code)
+    after = score(appraisal_2024, code)
     assert (after.self_points, after.appraised_points, after.version) == (before.self_points, before.appraised_points, before.version)
 
 
-def test_many_rows_are_saved_all_or_nothing(period_2024, officer):
-    good, bad = score(period_2024, "2.3.2"), score(period_2024, "7.1.1")
+def test_many_rows_are_saved_all_or_nothing(appraisal_2024, officer):
+    good, bad = score(appraisal_2024, "2.3.2"), score(appraisal_2024, "7.1.1")
     with pytest.raises(ValidationError):
-        apply_score_changes(period_2024, [
+        apply_score_changes(appraisal_2024, [
             ScoreChange(good.pk, {"self_points": Decimal("0.5")}, version=good.version),
             ScoreChange(bad.pk, {"self_points": Decimal("9")}, version=bad.version),
         ], actor=officer)
-    assert score(period_2024, "2.3.2").self_points == Decimal("1")
+    assert score(appraisal_2024, "2.3.2").self_points == Decimal("1")
 
 
 def test_a_closed_period_refuses_every_write(period_2023, officer):
@@ -52,19 +52,23 @@ def test_a_closed_period_refuses_every_write(period_2023, officer):
     assert score(period_2023, "2.3.2").appraised_points == Decimal("1")
 
 
-def test_a_stale_version_is_refused_naming_who_saved_first(period_2024, officer, tuphap):
-    s = score(period_2024, "2.3.2")
-    apply_score_changes(period_2024, [ScoreChange(s.pk, {"explanation": "Bản của Sở Tư pháp"}, version=s.version)], actor=tuphap)
+def test_a_stale_version_is_refused_naming_who_saved_first(appraisal_2024, officer, home_affairs_group):
+    from scorecards.models import User
+
+    colleague = User.objects.create_user("canbo2", first_name="Lò Văn", last_name="Hải")
+    colleague.groups.add(home_affairs_group)
+    s = score(appraisal_2024, "2.3.2")
+    apply_score_changes(appraisal_2024, [ScoreChange(s.pk, {"explanation": "Bản của Sở Tư pháp"}, version=s.version)], actor=colleague)
     with pytest.raises(ValidationError) as exc:
-        apply_score_changes(period_2024, [ScoreChange(s.pk, {"explanation": "Bản cũ"}, version=s.version)], actor=officer)
-    assert "sotuphap" in exc.value.messages[0] or "Sở Tư pháp" in exc.value.messages[0]
-    assert score(period_2024, "2.3.2").explanation == "Bản của Sở Tư pháp"
+        apply_score_changes(appraisal_2024, [ScoreChange(s.pk, {"explanation": "Bản cũ"}, version=s.version)], actor=officer)
+    assert "Lò Văn Hải" in exc.value.messages[0]
+    assert score(appraisal_2024, "2.3.2").explanation == "Bản của Sở Tư pháp"
 
 
-def test_a_change_is_audited_and_in_history(period_2024, officer):
-    s = score(period_2024, "2.3.2")
+def test_a_change_is_audited_and_in_history(appraisal_2024, officer):
+    s = score(appraisal_2024, "2.3.2")
     history_before = s.history.count()
-    change(period_2024, officer, "2.3.2", self_points=Decimal("0.5"))
+    change(appraisal_2024, officer, "2.3.2", self_points=Decimal("0.5"))
     event = s.audit_events.get(action="score.self_assessed")
     assert event.actor == officer
     assert event.data["changes"] == {"self_points": ["1.000", "0.5"]}
@@ -102,8 +106,8 @@ def test_a_criterion_code_is_unique_in_its_framework(period_2024):
     assert "Mã tiêu chí đã có trong bộ chỉ số này." in exc.value.messages
 
 
-def test_only_leaves_are_scored(period_2024):
-    parent = Criterion.objects.get(framework=period_2024.framework, code="6.1")
+def test_only_leaves_are_scored(appraisal_2024):
+    parent = Criterion.objects.get(framework=appraisal_2024.framework, code="6.1")
     with pytest.raises(ValidationError) as exc:
-        Score(period=period_2024, criterion=parent, appraised_points=1).full_clean(validate_unique=False)
+        Score(period=appraisal_2024, criterion=parent, appraised_points=1).full_clean(validate_unique=False)
     assert exc.value.messages == ["Tiêu chí 6.1 có tiêu chí con: chỉ chấm điểm ở tiêu chí lá."]

@@ -46,30 +46,30 @@ def test_it_shows_every_leaf_with_field_subtotals(client, officer, period_2024):
     assert "Sở Tư pháp" in html or "STP" in html
 
 
-def test_saving_a_self_score_changes_the_field_subtotal(client, officer, period_2024):
+def test_saving_a_self_score_changes_the_field_subtotal(client, officer, appraisal_2024):
     client.force_login(officer)
-    p = prefix(period_2024, "2.3.2")
-    response = grid_post(client, period_2024, **{f"{p}-self_points": "0,5"})
+    p = prefix(appraisal_2024, "2.3.2")
+    response = grid_post(client, appraisal_2024, **{f"{p}-self_points": "0,5"})
     assert response.status_code == 302
-    html = client.get(url(period_2024)).content.decode()
+    html = client.get(url(appraisal_2024)).content.decode()
     assert subtotal(html, "2", "self") == "5,5"
     assert AuditEvent.objects.filter(action="score.self_assessed", actor=officer, score__criterion__code="2.3.2").exists()
 
 
-def test_one_bad_row_saves_nothing_and_names_the_criterion(client, officer, period_2024):
+def test_one_bad_row_saves_nothing_and_names_the_criterion(client, officer, appraisal_2024):
     client.force_login(officer)
-    good, bad = prefix(period_2024, "2.3.2"), prefix(period_2024, "7.1.1")
-    response = grid_post(client, period_2024, **{f"{good}-self_points": "0,5", f"{bad}-appraised_points": "0,75"})
+    good, bad = prefix(appraisal_2024, "2.3.2"), prefix(appraisal_2024, "7.1.1")
+    response = grid_post(client, appraisal_2024, **{f"{good}-self_points": "0,5", f"{bad}-appraised_points": "0,75"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Điểm thẩm định (vòng 1) của tiêu chí 7.1.1 là 0,75, vượt điểm tối đa 0,5." in html
-    assert Score.objects.get(period=period_2024, criterion__code="2.3.2").self_points == Decimal("1")
+    assert Score.objects.get(period=appraisal_2024, criterion__code="2.3.2").self_points == Decimal("1")
 
 
-def test_text_in_a_points_cell_is_refused(client, officer, period_2024):
+def test_text_in_a_points_cell_is_refused(client, officer, appraisal_2024):
     client.force_login(officer)
-    p = prefix(period_2024, "2.3.2")
-    html = grid_post(client, period_2024, **{f"{p}-self_points": "một"}).content.decode()
+    p = prefix(appraisal_2024, "2.3.2")
+    html = grid_post(client, appraisal_2024, **{f"{p}-self_points": "một"}).content.decode()
     assert "Tiêu chí 2.3.2: “một” không phải là số điểm." in html
 
 
@@ -118,27 +118,27 @@ def test_query_count_does_not_grow_with_the_framework(client, officer, period_20
 def test_the_demo_grid_uses_a_fixed_number_of_queries(client, officer, period_2024, django_assert_num_queries):
     client.force_login(officer)
     client.get(url(period_2024))  # warm the session
-    # session, user, period, 2× permissions, groups, criteria, scores, assignments, published result
-    with django_assert_num_queries(10):
+    # session, user, period, 2× permissions, groups, criteria, scores (with their agency), published result
+    with django_assert_num_queries(9):
         client.get(url(period_2024))
 
 
-def test_a_new_officer_in_the_group_can_enter_scores(client, period_2024):
+def test_a_new_officer_in_the_group_can_enter_scores(client, appraisal_2024):
     user = UserFactory(username="canbo-moi", is_staff=True)
     user.groups.add(Group.objects.get(name=permissions.HOME_AFFAIRS))
     client.force_login(user)
-    p = prefix(period_2024, "2.3.2")
-    assert grid_post(client, period_2024, **{f"{p}-explanation": "Giải trình mới"}).status_code == 302
-    assert Score.objects.get(period=period_2024, criterion__code="2.3.2").explanation == "Giải trình mới"
+    p = prefix(appraisal_2024, "2.3.2")
+    assert grid_post(client, appraisal_2024, **{f"{p}-explanation": "Giải trình mới"}).status_code == 302
+    assert Score.objects.get(period=appraisal_2024, criterion__code="2.3.2").explanation == "Giải trình mới"
 
 
-def test_an_untouched_multiline_reason_is_not_saved_again(client, officer, period_2024):
+def test_an_untouched_multiline_reason_is_not_saved_again(client, officer, appraisal_2024):
     client.force_login(officer)
-    score = Score.objects.get(period=period_2024, criterion__code="7.3.4")
+    score = Score.objects.get(period=appraisal_2024, criterion__code="7.3.4")
     assert "\n" in score.appraisal_reason
     p = f"s{score.pk}"
     # Browsers send textarea line breaks as CRLF.
-    response = grid_post(client, period_2024, **{f"{p}-appraisal_reason": score.appraisal_reason.replace("\n", "\r\n")})
+    response = grid_post(client, appraisal_2024, **{f"{p}-appraisal_reason": score.appraisal_reason.replace("\n", "\r\n")})
     assert response.status_code == 302
     score.refresh_from_db()
     assert score.version == 1

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from scorecards.models import Score
@@ -16,7 +17,8 @@ IMPORT = "admin:scorecards_score_transfer_import"
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=DEMO_PASSWORD)
+    # django-axes checks every authenticate() call against its lockouts and needs a request.
+    assert client.login(request=HttpRequest(), username=user.username, password=DEMO_PASSWORD)
     return client
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from scorecards.models import Score
+from scorecards.models import AuditEvent, Score
 
 from .conftest import SCORE_HEADER, xlsx
 
@@ -19,7 +19,7 @@ def run(*args):
 
 
 @pytest.mark.parametrize("ext", ["xlsx", "csv"])
-def test_export_then_dry_run_import_reports_no_change(ext, period_2024, tmp_path):
+def test_export_then_dry_run_import_reports_no_change(ext, appraisal_2024, tmp_path):
     path = tmp_path / f"diem.{ext}"
     assert "Đã ghi" in run("export_scores", "--year", "2024", "--output", str(path))
     out = run("import_scores", str(path), "--year", "2024", "--dry-run")
@@ -43,7 +43,7 @@ def test_a_bad_file_exits_non_zero_and_writes_nothing(period_2025, tmp_path, db_
 
     out = StringIO()
     with pytest.raises(CommandError, match="1 lỗi"):
-        call_command("import_scores", str(path), "--year", "2025", stdout=out)
+        call_command("import_scores", str(path), "--year", "2025", "--user", "sonoivu", stdout=out)
     assert "Dòng 3, cột 'Điểm tự đánh giá': 1,25 vượt điểm tối đa 1 của tiêu chí 2.3.2." in out.getvalue()
     assert db_state() == before
 
@@ -53,12 +53,30 @@ def test_a_period_is_picked_by_id(period_2025, tmp_path):
     run("export_scores", "--period", str(period_2025.pk), "--output", str(path))
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with pytest.raises(CommandError, match="Không có kỳ đánh giá năm 1999"):
-        run("import_scores", str(path), "--year", "1999")
+        run("import_scores", str(path), "--year", "1999", "--user", "sonoivu")
 
 
-def test_generic_commands_cover_the_other_kinds(period_2024, tmp_path):
+def test_generic_commands_cover_the_other_kinds(appraisal_2024, tmp_path):
     path = tmp_path / "phan-cong.xlsx"
     run("export_data", "assignments", "--year", "2024", "--output", str(path))
     assert "32 dòng không đổi" in run("import_data", "assignments", str(path), "--year", "2024", "--dry-run")
     run("export_data", "criteria", "--year", "2024", "--output", str(path))
-    assert "0 lỗi" in run("import_data", "criteria", str(path), "--framework", period_2024.framework.code, "--dry-run")
+    # The 2024 framework is also the closed 2023 period's: final, but a file that changes
+    # nothing previews clean.
+    assert "0 lỗi" in run("import_data", "criteria", str(path), "--framework", appraisal_2024.framework.code, "--dry-run")
+
+
+def test_a_writing_import_needs_a_real_author(period_2025, tmp_path, db_state, monkeypatch):
+    monkeypatch.delenv("CCHC_USER", raising=False)
+    path = tmp_path / "diem.xlsx"
+    path.write_bytes(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "", "", ""]]))
+    before = db_state()
+    with pytest.raises(CommandError, match="--user"):
+        run("import_scores", str(path), "--year", "2025")
+    with pytest.raises(CommandError, match="Sở Nội vụ"):
+        run("import_scores", str(path), "--year", "2025", "--user", "sotuphap")
+    assert db_state() == before
+    monkeypatch.setenv("CCHC_USER", "sonoivu")
+    run("import_scores", str(path), "--year", "2025")
+    event = AuditEvent.objects.filter(action="score.self_assessed").latest("pk")
+    assert event.actor.username == "sonoivu" and event.data["source"] == "import"

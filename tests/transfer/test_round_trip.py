@@ -16,8 +16,8 @@ def scope_for(slug, period):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 @pytest.mark.parametrize("slug", KINDS)
-def test_an_exported_file_reimports_unchanged(slug, fmt, period_2024, officer, db_state):
-    scope = scope_for(slug, period_2024)
+def test_an_exported_file_reimports_unchanged(slug, fmt, appraisal_2024, officer, db_state):
+    scope = scope_for(slug, appraisal_2024)
     data = services.export(slug, fmt, scope=scope)
     before = db_state()
     preview = services.run_import(slug, data, f"export.{fmt}", scope=scope, actor=officer, dry_run=False)
@@ -54,10 +54,10 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(period_20
 
 
 @pytest.mark.postgres
-def test_round_trip_runs_on_postgresql(period_2024, officer):
+def test_round_trip_runs_on_postgresql(appraisal_2024, officer):
     from django.db import connection
 
     assert connection.vendor == "postgresql"
-    data = services.export("scores", "xlsx", scope=period_2024)
-    preview = services.run_import("scores", data, "export.xlsx", scope=period_2024, actor=officer, dry_run=False)
+    data = services.export("scores", "xlsx", scope=appraisal_2024)
+    preview = services.run_import("scores", data, "export.xlsx", scope=appraisal_2024, actor=officer, dry_run=False)
     assert preview.ok and not preview.changed

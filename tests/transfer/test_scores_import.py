@@ -16,11 +16,11 @@ def points(period, code):
     return Score.objects.get(period=period, criterion__code=code)
 
 
-def test_the_preview_lists_old_and_new_values_and_writes_nothing(period_2024, officer, db_state):
+def test_the_preview_lists_old_and_new_values_and_writes_nothing(appraisal_2024, officer, db_state):
     before = db_state()
     # Columns left out of the file (explanation, reason) are left as they are.
     data = xlsx([["Mã tiêu chí", "Điểm tự đánh giá", "Điểm thẩm định"], ["2.3.2", "0,5", 0.75], ["1.3", "0.96", "0,96"]])
-    preview = services.run_import("scores", data, "a.xlsx", scope=period_2024, actor=officer, dry_run=True)
+    preview = services.run_import("scores", data, "a.xlsx", scope=appraisal_2024, actor=officer, dry_run=True)
     assert preview.ok and not preview.applied
     [changed] = preview.changed
     assert changed.row == 2 and changed.key == "2.3.2"
@@ -33,6 +33,7 @@ def test_the_preview_lists_old_and_new_values_and_writes_nothing(period_2024, of
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv-bom", "csv-plain", "csv-semicolon"])
+
 def test_it_accepts_what_users_type(fmt, period_2025, officer):
     rows = [SCORE_HEADER, [" 2.3.2 ", "0,688", "  có giải trình  ", "", ""], ["1.3", " 0.5 ", "", "", ""]]
     data = {"xlsx": lambda: xlsx(rows), "csv-bom": lambda: csv_bytes(rows), "csv-plain": lambda: csv_bytes(rows, bom=False),
@@ -129,3 +130,12 @@ def test_the_bulk_path_refuses_a_score_changed_since_the_preview_read_it(period_
                                  loaded={read.pk: read})
     assert "2.3.2" in exc.value.messages
     assert points(period_2025, "2.3.2").self_points == Decimal("0.5")
+
+
+def test_a_published_period_previews_its_refusal_and_writes_nothing(period_2024, officer, db_state):
+    before = db_state()
+    data = xlsx([["Mã tiêu chí", "Điểm tự đánh giá"], ["2.3.2", "0,5"]])
+    preview = services.run_import("scores", data, "a.xlsx", scope=period_2024, actor=officer, dry_run=False)
+    assert not preview.ok and not preview.applied
+    assert any("đã công bố" in str(e) for e in preview.errors)
+    assert db_state() == before

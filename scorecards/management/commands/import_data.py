@@ -1,5 +1,7 @@
 """python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE] [--dry-run] [--user NAME]
 
+Writes as --user (or $CCHC_USER), a Sở Nội vụ officer: the audit log names the real author.
+
 Prints the preview (new rows, changed cells old → new, errors with row and column) and
 imports only a file without a single error; exits non-zero, with nothing written, on any.
 """
@@ -12,6 +14,25 @@ from scorecards.models import Framework, User
 from scorecards.services.periods import resolve_period
 from scorecards.transfer import services
 from scorecards.transfer.kinds import KINDS, get_kind
+
+
+def command_actor(username: str | None, *, required: bool):
+    """The app user a command acts as: --user, else $CCHC_USER. Every write has a real author.
+
+    Raises CommandError when a writing command has none, or the name is unknown or inactive.
+    """
+    import os
+
+    username = username or os.environ.get("CCHC_USER")
+    if not username:
+        if required:
+            raise CommandError(_("Cần --user TÊN_ĐĂNG_NHẬP (hoặc biến môi trường CCHC_USER): mọi thay đổi được ghi "
+                                 "nhật ký với người thực hiện."))
+        return None
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None:
+        raise CommandError(_("Không có người dùng “%(name)s” (hoặc tài khoản đã bị khoá).") % {"name": username})
+    return actor
 
 
 def resolve_scope(kind, options):
@@ -44,7 +65,8 @@ class Command(BaseCommand):
         parser.add_argument("file")
         add_scope_arguments(parser)
         parser.add_argument("--dry-run", action="store_true", help=_("Chỉ xem trước, không ghi."))
-        parser.add_argument("--user", help=_("Tên đăng nhập của người nhập (ghi vào lịch sử)."))
+        parser.add_argument("--user", help=_("Tên đăng nhập của cán bộ Sở Nội vụ nhập dữ liệu (ghi vào nhật ký); "
+                                             "mặc định lấy từ biến môi trường CCHC_USER."))
         parser.add_argument("--verbose-unchanged", action="store_true", help=_("In cả các dòng không đổi."))
 
     def handle(self, *args, **options):
@@ -52,11 +74,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
-        actor = None
-        if options["user"]:
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(_("Không có người dùng “%(name)s”.") % {"name": options["user"]})
+        actor = command_actor(options["user"], required=not options["dry_run"])
         scope = resolve_scope(kind, options)
         from django.core.exceptions import PermissionDenied
 

@@ -1,0 +1,83 @@
+"""The vocabulary of the domain, in one home: states, sets of states, audit actions, rights.
+
+Models, services, filters, tables and tests import these names; nothing else spells a
+state or an action code. Labels are translated (Vietnamese source, English catalogue).
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoreState(models.TextChoices):
+    """Where a score stands in the review between its lead agency and Sở Nội vụ."""
+
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+
+
+class PeriodStatus(models.TextChoices):
+    """The steps of a period (kỳ đánh giá); transitions live in scorecards.policy."""
+
+    DRAFT = "draft", _("Dự thảo")
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    APPRAISAL = "appraisal", _("Thẩm định")
+    EXPLANATION = "explanation", _("Giải trình")
+    PUBLISHED = "published", _("Đã công bố")
+    CLOSED = "closed", _("Đã đóng")
+
+
+# States in which the lead agency may still change its points, explanation and evidence.
+SCORE_EDITABLE_STATES = frozenset({ScoreState.DRAFT, ScoreState.RETURNED})
+# Periods in which agencies work or follow their criteria (the workspace lists them).
+OPEN_STATUSES = (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION)
+# Periods whose figures are final: they and everything their figures depend on (scores,
+# evidence, SIPAS values, assignments, published results, the framework) are read-only.
+FROZEN_STATUSES = frozenset({PeriodStatus.PUBLISHED, PeriodStatus.CLOSED})
+# Periods in which Sở Nội vụ reviews submissions (the review meeting follows the deadline).
+REVIEW_STATUSES = frozenset({PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISAL})
+# Periods in which Sở Nội vụ enters the Ministry's appraisal (round 1, then round 2).
+APPRAISAL_STATUSES = frozenset({PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION})
+
+
+class Right(models.TextChoices):
+    """What a user may do with a score (`Score.objects.for_user(user, right)`)."""
+
+    VIEW = "view", _("Xem")
+    SELF_ASSESS = "self_assess", _("Tự đánh giá")
+    EXPLAIN = "explain", _("Giải trình")
+    REVIEW = "review", _("Duyệt")
+    APPRAISE = "appraise", _("Nhập điểm thẩm định")
+    ADMINISTER = "administer", _("Quản trị dữ liệu")
+
+
+class AuditAction(models.TextChoices):
+    """Every event the audit log can hold (pretix-style dotted names)."""
+
+    SCORE_SELF_ASSESSED = "score.self_assessed", _("Tự đánh giá")
+    SCORE_SUBMITTED = "score.submitted", _("Gửi Sở Nội vụ")
+    SCORE_RETURNED = "score.returned", _("Trả lại")
+    SCORE_ACCEPTED = "score.accepted", _("Chấp nhận")
+    SCORE_APPRAISED = "score.appraised", _("Thẩm định")
+    SCORE_EXPLAINED = "score.explained", _("Giải trình")
+    EVIDENCE_UPLOADED = "evidence.uploaded", _("Tải lên tài liệu")
+    EVIDENCE_DELETED = "evidence.deleted", _("Xoá tài liệu")
+    PERIOD_OPENED = "period.opened", _("Mở tự đánh giá")
+    PERIOD_LOCKED = "period.locked", _("Chốt điểm tự đánh giá")
+    PERIOD_EXPLANATION_OPENED = "period.explanation_opened", _("Mở vòng giải trình")
+    PERIOD_EXPLANATION_CLOSED = "period.explanation_closed", _("Đóng vòng giải trình")
+    PERIOD_PUBLISHED = "period.published", _("Công bố kết quả")
+    PERIOD_CLOSED = "period.closed", _("Đóng kỳ đánh giá")
+    PERIOD_REOPENED = "period.reopened", _("Trở lại giai đoạn trước")
+    PERIOD_EXCEPTION_GRANTED = "period.exception_granted", _("Cho phép ngoại lệ")
+    PERIOD_DEADLINE_REMINDED = "period.deadline_reminded", _("Nhắc hạn")
+    RECORD_CREATED = "record.created", _("Thêm dữ liệu")
+    RECORD_CHANGED = "record.changed", _("Sửa dữ liệu")
+    RECORD_DELETED = "record.deleted", _("Xoá dữ liệu")
+    SCORES_IMPORTED = "scores.imported", _("Nhập điểm từ tệp")
+    AGENCIES_IMPORTED = "agencies.imported", _("Nhập cơ quan, đơn vị từ tệp")
+    PROVINCES_IMPORTED = "provinces.imported", _("Nhập tỉnh, thành phố từ tệp")
+    CRITERIA_IMPORTED = "criteria.imported", _("Nhập tiêu chí từ tệp")
+    ASSIGNMENTS_IMPORTED = "assignments.imported", _("Nhập phân công từ tệp")
+    SIPAS_IMPORTED = "sipas.imported", _("Nhập kết quả SIPAS từ tệp")
+    NATIONAL_RESULTS_IMPORTED = "national_results.imported", _("Nhập kết quả công bố từ tệp")

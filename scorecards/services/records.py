@@ -1,0 +1,168 @@
+"""Writes of every other record (reference data, set-up, published figures): the one door.
+
+Scores have their own door (services.scoring); everything else that the admin, its list
+edits, inlines and actions, or an import writes goes through `save_record` and
+`delete_record`, which check in one place: the actor is Sở Nội vụ, the row does not
+belong to a published or closed period (`frozen_refusal`), the row is still the one the
+user saw (`fingerprint`), and write a `record.*` audit event in the same transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from scorecards.choices import FROZEN_STATUSES, AuditAction, PeriodStatus
+from scorecards.permissions import can_manage
+
+
+def fingerprint(obj) -> str:
+    """A short hash of a row's stored values: the version an editor saw (optimistic lock).
+
+    Works for any model without a version column; a Score's own `version` is part of it.
+    """
+    values = {f.attname: f.value_to_string(obj) for f in obj._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _frozen_by():
+    """{model: (function obj -> Q over EvaluationPeriod, statuses that freeze it)}.
+
+    What each kind of row depends on: a row is read-only while any period it feeds is in
+    one of the statuses. The report record is written after the results are published
+    (report 661 followed the Ministry's decision by two weeks), so only closing freezes it.
+    """
+    from reports.models import ReportRecord
+    from scorecards import models as m
+
+    by_period = (lambda o: Q(pk=o.period_id), FROZEN_STATUSES)
+    return {
+        m.EvaluationPeriod: (lambda o: Q(pk=o.pk), FROZEN_STATUSES),
+        m.Score: by_period,
+        m.Assignment: by_period,
+        m.AgencyException: by_period,
+        m.SipasValue: by_period,
+        m.SipasExpectation: by_period,
+        ReportRecord: (lambda o: Q(pk=o.period_id), frozenset({PeriodStatus.CLOSED})),
+        m.EvidenceDocument: (lambda o: Q(scores=o.score_id), FROZEN_STATUSES),
+        m.Criterion: (lambda o: Q(framework_id=o.framework_id), FROZEN_STATUSES),
+        m.Framework: (lambda o: Q(framework_id=o.pk), FROZEN_STATUSES),
+        # Published results of a year, and of every earlier year (the report's history
+        # series), are final once a province's period of that year is published.
+        m.NationalResult: (lambda o: Q(year__gte=o.year, subject__kind=m.Agency.Kind.PROVINCE), FROZEN_STATUSES),
+        m.SipasIndicator: (lambda o: Q(sipas_values__indicator_id=o.pk), FROZEN_STATUSES),
+        m.SipasGroup: (lambda o: Q(sipas_values__indicator__group_id=o.pk), FROZEN_STATUSES),
+        m.SipasSection: (lambda o: Q(sipas_values__indicator__group__section_id=o.pk), FROZEN_STATUSES),
+    }
+
+
+def frozen_refusal(obj) -> str | None:
+    """Why `obj` cannot be written or deleted now (a Vietnamese sentence), or None.
+
+    One query for a row that depends on periods; none for agencies, provinces, users.
+    """
+    from scorecards.models import EvaluationPeriod
+
+    rule = _frozen_by().get(type(obj))
+    if rule is None:
+        return None
+    condition, statuses = rule
+    if obj.pk is None and type(obj) in (EvaluationPeriod,):
+        return None
+    period = EvaluationPeriod.objects.filter(condition(obj), status__in=statuses).order_by("-year").first()
+    return period.frozen_message() if period else None
+
+
+def delete_refusal(obj) -> str | None:
+    """Why `obj` cannot be deleted (frozen, or a kind of row that is never deleted), or None."""
+    from scorecards.models import EvaluationPeriod, Score
+
+    if isinstance(obj, Score):
+        return _("Dòng điểm gắn với tiêu chí của kỳ đánh giá: không xoá, chỉ sửa điểm.")
+    if isinstance(obj, EvaluationPeriod) and obj.status != PeriodStatus.DRAFT:
+        return _("Chỉ xoá được kỳ đánh giá ở trạng thái dự thảo; kỳ năm %(year)s đang “%(status)s”.") % {
+            "year": obj.year, "status": obj.get_status_display()}
+    return frozen_refusal(obj)
+
+
+def stale_refusal(current, seen: str | None) -> str | None:
+    """The sentence for an editor whose copy of `current` is older than the database's."""
+    if not seen or fingerprint(current) == seen:
+        return None
+    return _("“%(obj)s” vừa được người khác thay đổi sau khi bạn mở trang; tải lại trang để xem bản mới rồi nhập lại.") % {
+        "obj": current}
+
+
+def _require_manager(actor):
+    if actor is None or not can_manage(actor):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới được thay đổi dữ liệu này."))
+
+
+def _values(obj) -> dict:
+    return {f.attname: f.value_to_string(obj) for f in obj._meta.concrete_fields
+            if f.editable and f.attname not in ("search_text",)}
+
+
+def _audit(action, obj, actor, **data):
+    from scorecards.models import AuditEvent, EvaluationPeriod
+
+    # The period the row belongs to, so that the log's period filter finds the change.
+    period = obj if isinstance(obj, EvaluationPeriod) else (getattr(obj, "period", None) if getattr(obj, "period_id", None) else None)
+    AuditEvent.log(action, actor=actor, period=period, model=obj._meta.label_lower, object_id=obj.pk,
+                   object=str(obj)[:200], **data)
+
+
+@transaction.atomic
+def save_record(obj, *, actor, seen: str | None = None, m2m: dict | None = None) -> None:
+    """Create or change `obj` (values already set on it) as `actor`; audited.
+
+    `seen`: the fingerprint of the row when the editor opened it (None for new rows and
+    for callers that hold no stale copy). `m2m`: {field name: iterable of objects} to set.
+    Raises PermissionDenied (not Sở Nội vụ), ValidationError (frozen, stale, invalid).
+    """
+    _require_manager(actor)
+    model = type(obj)
+    current = model.objects.select_for_update().get(pk=obj.pk) if obj.pk else None
+    for row in filter(None, (current, obj)):  # the row as it is, and as it would become
+        refusal = frozen_refusal(row)
+        if refusal:
+            raise ValidationError(refusal)
+    if current is not None:
+        refusal = stale_refusal(current, seen)
+        if refusal:
+            raise ValidationError(refusal)
+    obj.full_clean()
+    before = _values(current) if current is not None else {}
+    after = _values(obj)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    obj.save()
+    for name, values in (m2m or {}).items():
+        manager = getattr(obj, name)
+        old = sorted(str(o) for o in manager.all())
+        manager.set(values)
+        new = sorted(str(o) for o in values)
+        if old != new:
+            changes[name] = [old, new]
+    if current is None:
+        _audit(AuditAction.RECORD_CREATED, obj, actor, changes=changes)
+    elif changes:
+        _audit(AuditAction.RECORD_CHANGED, obj, actor, changes=changes)
+
+
+@transaction.atomic
+def delete_record(obj, *, actor) -> None:
+    """Delete `obj` as `actor`, keeping its values in the audit log.
+
+    Raises PermissionDenied (not Sở Nội vụ), ValidationError (frozen, or never deleted).
+    """
+    _require_manager(actor)
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    refusal = delete_refusal(current)
+    if refusal:
+        raise ValidationError(refusal)
+    _audit(AuditAction.RECORD_DELETED, current, actor, values=_values(current))
+    current.delete()
