@@ -25,11 +25,11 @@ def _period(request, year):
     try:
         period_id = int(raw) if raw else None
     except ValueError:
-        raise Http404
+        raise Http404 from None
     try:
         return find_period(year, period_id)
     except ReportError as exc:
-        raise Http404(str(exc))
+        raise Http404(str(exc)) from None
 
 
 @login_required

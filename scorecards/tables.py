@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.formatting import fmt_points
-from scorecards.choices import SCORE_EDITABLE_STATES, AuditAction
+from scorecards.choices import SCORE_EDITABLE_STATES
 from scorecards.models import AuditEvent, PeriodStatus, Score
 
 DATETIME = "%H:%M %d/%m/%Y"

@@ -243,7 +243,7 @@ def _par_details(w: Writer, ctx: dict, data: ReportData):
 
 
 def _closing_sections(w: Writer, ctx: dict, data: ReportData):
-    text, notes, blocks, year = ctx["text"], ctx["text"].footnotes, ctx["blocks"], data.year
+    text, blocks, year = ctx["text"], ctx["blocks"], data.year
     w.heading(_("3. Tồn tại, hạn chế và nguyên nhân"))
     if not data.par.has_results:
         w.para(_("Chưa có kết quả thẩm định để phân tích tồn tại, hạn chế."))

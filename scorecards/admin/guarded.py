@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from scorecards.permissions import can_manage

@@ -96,6 +96,50 @@ def check_period_right(period: EvaluationPeriod, actor, right: str) -> None:
             "year": period.year, "status": period.get_status_display(), "what": str(Right(right).label).lower()})
 
 
+def _lock_scores(period, ids: list[int]) -> dict[int, Score]:
+    """The period's scores of `ids`, locked (select_for_update), with `criterion.is_leaf` set."""
+    locked, leaf_ids = {}, set()
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        chunk = ids[start:start + 5000]
+        for score in (Score.objects.select_for_update(of=("self",)).filter(pk__in=chunk, period=period)
+                      .select_related("criterion", "updated_by")):
+            locked[score.pk] = score
+        leaf_ids.update(Score.objects.filter(pk__in=chunk, criterion__children__isnull=True).values_list("pk", flat=True))
+    for score in locked.values():
+        score.criterion.is_leaf = score.pk in leaf_ids
+        score.period = period
+    return locked
+
+
+def _prepare(score, change: ScoreChange, *, actor, right: str) -> dict | None:
+    """Check one change on its locked score and set the new values on it.
+
+    Returns {field: (old, new)} for what changes (None when nothing does); raises
+    ValidationError (stale version, window shut, rule broken) or PermissionDenied.
+    """
+    if change.version is not None and int(change.version) != score.version:
+        raise ValidationError(stale_message(score))
+    if right not in MANAGER_RIGHTS:
+        caps = capabilities(actor, score)
+        if not caps.allows(right):
+            if not caps.responsible:
+                raise PermissionDenied(caps.refusal(right))
+            raise ValidationError(caps.refusal(right))
+    diff = {name: (getattr(score, name), new) for name, new in change.values.items() if getattr(score, name) != new}
+    if not diff:
+        return None
+    for name, (_old, new) in diff.items():
+        setattr(score, name, new)
+    try:
+        score.full_clean(exclude=["period", "criterion", "updated_by", "responsible_agency"],
+                         validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError([m for messages in exc.message_dict.values() for m in messages]) from None
+    score.version += 1
+    score.updated_by = actor
+    return diff
+
+
 @transaction.atomic
 def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, right: str = Right.ADMINISTER,
                         audit_extra: dict | None = None) -> ChangeResult:
@@ -120,16 +164,7 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
                 "fields": ", ".join(sorted(outside)), "right": Right(right).label})
     period = lock_period(period.pk)
     check_period_right(period, actor, right)
-    ids = [c.score_id for c in changes]
-    locked = {}
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        for score in (Score.objects.select_for_update(of=("self",)).filter(pk__in=ids[start:start + 5000], period=period)
-                      .select_related("criterion", "updated_by")):
-            locked[score.pk] = score
-    leaf_ids = set()
-    for start in range(0, len(ids), 5000):
-        leaf_ids.update(Score.objects.filter(pk__in=ids[start:start + 5000], criterion__children__isnull=True)
-                        .values_list("pk", flat=True))
+    locked = _lock_scores(period, [c.score_id for c in changes])
     errors: list[str] = []
     result = ChangeResult()
     for change in changes:
@@ -137,36 +172,16 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
         if score is None:
             errors.append(_("Không tìm thấy điểm #%(id)s trong kỳ đánh giá này.") % {"id": change.score_id})
             continue
-        score.criterion.is_leaf = score.pk in leaf_ids
-        score.period = period
-        if change.version is not None and int(change.version) != score.version:
-            errors.append(stale_message(score))
-            continue
-        if right not in MANAGER_RIGHTS:
-            caps = capabilities(actor, score)
-            if not caps.allows(right):
-                if not caps.responsible:
-                    raise PermissionDenied(caps.refusal(right))
-                errors.append(caps.refusal(right))
-                continue
-        old = {name: getattr(score, name) for name in change.values}
-        diff = {name: (old[name], new) for name, new in change.values.items() if old[name] != new}
-        if not diff:
-            result.unchanged += 1
-            continue
-        for name, (_old, new) in diff.items():
-            setattr(score, name, new)
         try:
-            score.full_clean(exclude=["period", "criterion", "updated_by", "responsible_agency"],
-                             validate_unique=False, validate_constraints=False)
+            diff = _prepare(score, change, actor=actor, right=right)
         except ValidationError as exc:
-            for messages in exc.message_dict.values():
-                errors.extend(messages)
+            errors.extend(exc.messages)
             continue
-        score.version += 1
-        score.updated_by = actor
-        score._audit_diff = diff
-        result.changed.append(score)
+        if diff is None:
+            result.unchanged += 1
+        else:
+            score._audit_diff = diff
+            result.changed.append(score)
     if errors:
         raise ValidationError(errors)
     for score in result.changed:

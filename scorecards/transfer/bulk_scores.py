@@ -121,7 +121,7 @@ def _update_rows(scores: list[Score], names: list[str]) -> None:
     one executemany."""
     fields = [Score._meta.get_field(name) for name in names]
     preppers = [_prepper(f) for f in fields]
-    params = [[s.pk] + [prep(getattr(s, f.attname)) for f, prep in zip(fields, preppers)] for s in scores]
+    params = [[s.pk] + [prep(getattr(s, f.attname)) for f, prep in zip(fields, preppers, strict=False)] for s in scores]
     qn = connection.ops.quote_name
     table, pk = qn(Score._meta.db_table), qn(Score._meta.pk.column)
     columns = [qn(f.column) for f in fields]
@@ -152,7 +152,7 @@ def _insert_rows(model, rows: list[dict]) -> None:
     qn = connection.ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     preppers = [_prepper(f) for f in fields]
-    params = [[prep(row[f.attname]) for f, prep in zip(fields, preppers)] for row in rows]
+    params = [[prep(row[f.attname]) for f, prep in zip(fields, preppers, strict=False)] for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, "COPY %s (%s) FROM STDIN" % (table, columns), params)

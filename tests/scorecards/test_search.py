@@ -30,7 +30,7 @@ def test_admin_agency_search_ignores_diacritics(client, officer, query, expected
     names = [a.name for a in response.context["cl"].result_list]
     assert expected in names
     assert all(fold(query).split()[0] in fold(n) or fold(query).split()[0] in a.search_text
-               for n, a in zip(names, response.context["cl"].result_list))
+               for n, a in zip(names, response.context["cl"].result_list, strict=False))
 
 
 def test_criterion_search_finds_words_without_accents(demo):

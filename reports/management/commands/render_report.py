@@ -23,7 +23,7 @@ class Command(BaseCommand):
             chosen = find_period(year, period)
             report = render(chosen, format)
         except ReportError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
         # Write to a temporary file first: a failed run never leaves half a report behind.
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(report.content)

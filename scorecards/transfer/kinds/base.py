@@ -222,7 +222,7 @@ class Kind:
         for row in rows:
             key = self.key_of(row.values)
             if any(k in (None, "") for k in key):
-                for k, value in zip(self.key_columns, key):
+                for k, value in zip(self.key_columns, key, strict=False):
                     if value in (None, "") and (row.number, self.header(k)) not in {(e.row, e.column) for e in preview.errors}:
                         preview.error(_("bắt buộc, không được để trống."), row.number, self.header(k))
                 continue

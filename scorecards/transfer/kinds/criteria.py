@@ -106,7 +106,7 @@ class CriterionKind(ModelKind):
                 seen.add(node)
                 node = tree.get(node, ("", None))[0]
         sums: dict[str, Decimal] = {}
-        for code, (parent, maximum) in tree.items():
+        for parent, maximum in tree.values():
             if parent:
                 sums[parent] = sums.get(parent, Decimal(0)) + (maximum or 0)
         for parent, total in sums.items():
