@@ -166,6 +166,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A score changes only through services.scoring (rights, period state, version, audit):
+# the history page shows changes and never reverts them (that would be a side door).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Production hardening (active when DEBUG is off); `manage.py check --deploy` passes with
 # SECRET_KEY set and HTTPS in front.

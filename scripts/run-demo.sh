@@ -17,6 +17,7 @@ cat <<MSG
     sotuphap    cán bộ Sở Tư pháp: chỉ các tiêu chí được giao
     sotaichinh  cán bộ Sở Tài chính: chỉ các tiêu chí được giao
     lanhdao     lãnh đạo: chỉ xem
+    quantri     quản trị hệ thống: tài khoản người dùng
 
 MSG
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000

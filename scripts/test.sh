@@ -14,4 +14,5 @@ if [[ -z "${SECRET_KEY:-}" ]]; then
 fi
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "!! makemigrations --check: models and migrations differ" >&2; exit 1; }
+.venv/bin/ruff check --quiet . || { echo "!! ruff: fix the lint errors above (config: ruff.toml)" >&2; exit 1; }
 exec .venv/bin/python -m pytest -q "$@"

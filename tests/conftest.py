@@ -133,10 +133,5 @@ def agency_tuphap(demo):
 
 @pytest.fixture
 def sysadmin(demo):
-    """Quản trị hệ thống (quantri): manages user accounts, no rights on scores."""
-    from scorecards.models import User
-
-    user = User.objects.create_user("quantri", email="quantri@demo.chiso-cchc.local", password=DEMO_PASSWORD,
-                                    first_name="Quản trị", last_name="Hệ thống", is_staff=True)
-    user.groups.add(Group.objects.get(name=permissions.SYSADMINS))
-    return user
+    """Quản trị hệ thống (quantri, a demo user): manages user accounts, no rights on scores."""
+    return _user("quantri")

@@ -23,13 +23,16 @@ FINGERPRINT = "row_fingerprint"
 class GuardedForm(forms.ModelForm):
     """A model form that carries the fingerprint of the row it was opened at."""
 
-    row_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    row_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, error_messages={
+        "required": _l("Trang này không cho biết bạn đã xem phiên bản nào của dòng; tải lại trang rồi nhập lại.")})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # The row as loaded now; a bound form posts back the one the user saw.
+            # The row as loaded now; a bound form posts back the one the user saw, and an
+            # edit of an existing row without it is refused (no blind overwrite).
             self.fields[FINGERPRINT].initial = records.fingerprint(self.instance)
+            self.fields[FINGERPRINT].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -80,6 +83,11 @@ class GuardedAdmin(admin.ModelAdmin):
         return actions
 
     # ---- forms ------------------------------------------------------------------
+    def get_changelist_form(self, request, **kwargs):
+        # List edits carry each row's fingerprint too (rendered by
+        # templates/admin/change_list_results.html).
+        return super().get_changelist_form(request, **{"form": GuardedForm, **kwargs})
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if FINGERPRINT not in self.get_readonly_fields(request, obj):

@@ -26,7 +26,8 @@ class EvidenceInline(admin.TabularInline):
 class ScoreForm(forms.ModelForm):
     """The score's change form carries the version it was opened at (optimistic lock)."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": _("Trang này không cho biết bạn đã xem phiên bản nào của điểm; tải lại trang rồi nhập lại.")})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,7 +23,8 @@ from scorecards.models import (
 from scorecards.services.periods import ensure_scores
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "dien_bien_demo.json"
-ROLE_GROUPS = {"home_affairs": permissions.HOME_AFFAIRS, "agency": permissions.AGENCY_STAFF, "leader": permissions.LEADERS}
+ROLE_GROUPS = {"home_affairs": permissions.HOME_AFFAIRS, "agency": permissions.AGENCY_STAFF, "leader": permissions.LEADERS,
+               "sysadmin": permissions.SYSADMINS}
 
 
 def _dec(value):
@@ -119,7 +120,7 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
         wanted = {
             "first_name": u["first_name"], "last_name": u["last_name"], "email": u.get("email", ""),
             "agency": agencies[u["agency"]] if u["agency"] else None,
-            "is_staff": role in ("home_affairs", "leader"),
+            "is_staff": role in ("home_affairs", "leader", "sysadmin"),
         }
         user = User.objects.filter(username=u["username"]).first()
         dirty = user is None

@@ -81,7 +81,8 @@ def delete_refusal(obj) -> str | None:
     """Why `obj` cannot be deleted (frozen, or a kind of row that is never deleted), or None."""
     from scorecards.models import EvaluationPeriod, Score
 
-    if isinstance(obj, Score):
+    if isinstance(obj, Score) and obj.period.status != PeriodStatus.DRAFT:
+        # (A draft period is deleted with its score rows.)
         return _("Dòng điểm gắn với tiêu chí của kỳ đánh giá: không xoá, chỉ sửa điểm.")
     if isinstance(obj, EvaluationPeriod) and obj.status != PeriodStatus.DRAFT:
         return _("Chỉ xoá được kỳ đánh giá ở trạng thái dự thảo; kỳ năm %(year)s đang “%(status)s”.") % {
@@ -164,5 +165,8 @@ def delete_record(obj, *, actor) -> None:
     refusal = delete_refusal(current)
     if refusal:
         raise ValidationError(refusal)
-    _audit(AuditAction.RECORD_DELETED, current, actor, values=_values(current))
+    values = _values(current)
+    for field in current._meta.many_to_many:
+        values[field.name] = sorted(str(o) for o in getattr(current, field.name).all())
+    _audit(AuditAction.RECORD_DELETED, current, actor, values=values)
     current.delete()

@@ -21,8 +21,8 @@ def limit():
     return settings.AXES_FAILURE_LIMIT
 
 
-def attempt(client, username, password, ip, url=LOGIN):
-    return client.post(url, {"username": username, "password": password, "next": "/"}, REMOTE_ADDR=ip)
+def attempt(client, username, password, ip, url=LOGIN, **headers):
+    return client.post(url, {"username": username, "password": password, "next": "/"}, REMOTE_ADDR=ip, **headers)
 
 
 def assert_lockout_page(response, limit):
@@ -82,7 +82,7 @@ def test_the_admin_login_is_throttled_too(client, officer, limit):
 
 
 def test_the_lock_ends_after_the_cool_off(client, tuphap, limit):
-    for i in range(limit):
+    for _ in range(limit):
         attempt(client, "sotuphap", "sai-mat-khau", "10.0.0.1")
     assert attempt(client, "sotuphap", DEMO_PASSWORD, "10.0.0.1").status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
@@ -110,3 +110,21 @@ def test_a_system_administrator_unlocks_an_account_in_the_admin(client, tuphap, 
 
     client.logout()
     assert attempt(client, "sotuphap", DEMO_PASSWORD, "10.0.0.2").status_code == 302
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, settings, tuphap, limit):
+    """BEHIND_PROXY=1: every request comes from 127.0.0.1; the client is the last
+    X-Forwarded-For entry (the one the proxy added), not anything the client wrote before it."""
+    from config.settings import client_ip_behind_proxy
+
+    settings.AXES_CLIENT_IP_CALLABLE = client_ip_behind_proxy
+    for i in range(limit - 1):
+        assert attempt(client, f"khong-co-{i}", "sai", "127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 200
+    locked = attempt(client, "ai-do", "sai", "127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert_lockout_page(locked, limit)
+    # A forged first entry does not get the locked client out.
+    forged = attempt(client, "sotuphap", DEMO_PASSWORD, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
+    assert forged.status_code == 429
+    # Another client behind the same proxy is not locked.
+    other = attempt(client, "sotuphap", DEMO_PASSWORD, "127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert other.status_code == 302

@@ -33,6 +33,7 @@ print(json.dumps({
     "last_middleware": s.MIDDLEWARE[-1], "session_age": s.SESSION_COOKIE_AGE,
     "browser_close": s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "email": [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT,
     s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS], "secret_key": s.SECRET_KEY,
+    "client_ip": getattr(s.AXES_CLIENT_IP_CALLABLE, "__name__", None),
 }))
 """
 
@@ -62,13 +63,15 @@ def test_defaults():
     assert values["last_middleware"] == "axes.middleware.AxesMiddleware"
     assert values["session_age"] == 9 * 3600 and values["browser_close"] is True
     assert values["email"] == ["django.core.mail.backends.console.EmailBackend", "localhost", 25, "", "", False]
+    assert values["client_ip"] is None  # REMOTE_ADDR
 
 
 def test_the_environment_sets_limits_session_age_and_smtp():
     values = read_settings(
         SECRET_KEY="k" * 50, AXES_FAILURE_LIMIT="3", AXES_COOLOFF_MINUTES="15", SESSION_COOKIE_AGE="600",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="smtp.example.vn",
-        EMAIL_PORT="587", EMAIL_HOST_USER="cchc", EMAIL_HOST_PASSWORD="bi-mat", EMAIL_USE_TLS="1")
+        EMAIL_PORT="587", EMAIL_HOST_USER="cchc", EMAIL_HOST_PASSWORD="bi-mat", EMAIL_USE_TLS="1", BEHIND_PROXY="1")
+    assert values["client_ip"] == "client_ip_behind_proxy"
     assert values["failure_limit"] == 3 and values["cooloff"] == 15 * 60 and values["session_age"] == 600
     assert values["email"] == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.vn", 587, "cchc",
                                "bi-mat", True]

@@ -1,5 +1,6 @@
-"""In Chromium: the demo officer logs in to /admin/, opens the 2024 scorecard, changes a
-self-assessed score, saves, and sees the field subtotal change."""
+"""In Chromium: the demo officer logs in to /admin/, opens the 2024 scorecard (stepped back
+to appraisal: a published period opens read-only), changes a self-assessed score, saves,
+and sees the field subtotal change; the published 2024 grid has no input at all."""
 import pytest
 
 from scorecards.models import EvaluationPeriod, Score
@@ -8,6 +9,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
+    period = EvaluationPeriod.objects.for_year(2024).get()
+    EvaluationPeriod.objects.filter(pk=period.pk).update(status="appraisal")
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "sonoivu")
     from tests.conftest import DEMO_PASSWORD
@@ -20,7 +23,6 @@ def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
     field2_self = page.locator('tbody[data-field="2"] [data-subtotal="self"]')
     assert field2_self.inner_text() == "6"
 
-    period = EvaluationPeriod.objects.for_year(2024).get()
     score = Score.objects.get(period=period, criterion__code="2.3.2")
     page.fill(f'input[name="s{score.pk}-self_points"]', "0,75")
     page.click("input[type=submit][value='Lưu bảng điểm']")
@@ -29,3 +31,16 @@ def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
     page.screenshot(path="/tmp/scorecard-e2e.png", full_page=False)
     score.refresh_from_db()
     assert str(score.self_points) == "0.750"
+
+
+def test_the_published_2024_scorecard_opens_read_only(page, live_server, demo):
+    from tests.conftest import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "sonoivu")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    period = EvaluationPeriod.objects.for_year(2024).get()
+    page.goto(f"{live_server.url}/admin/scorecards/evaluationperiod/{period.pk}/scorecard/")
+    assert page.locator('input[name$="-self_points"]').count() == 0
+    assert page.locator("input[type=submit][value='Lưu bảng điểm']").count() == 0

@@ -2,6 +2,10 @@
 submits; Sở Nội vụ returns it with a comment; the officer sees the comment, fixes and
 resubmits; Sở Nội vụ accepts; the officer can no longer edit.
 
+Submitting is the button "Lưu và gửi Sở Nội vụ" (#submit-button) of the points form
+(#form-save): it saves what was typed and submits it in one step; when the step is
+refused, the page comes back with what was typed and why.
+
 Set WORKFLOW_SCREENSHOTS=/some/dir to keep screenshots of the pages (desktop and 390 px).
 """
 import os
@@ -51,10 +55,18 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     page.click("table.scores a:has-text('2.3.2')")
     assert page.url.endswith(score_url)
 
-    # Points and explanation, then evidence with its document details, then submit.
+    # "Lưu và gửi" without an explanation is refused; what was typed stays on the page.
     page.fill("#form-save input[name=self_points]", "0,75")
+    page.click("#submit-button")
+    page.wait_for_selector("#form-save .errorlist")
+    assert "Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi." in page.inner_text("#form-save")
+    assert page.input_value("#form-save input[name=self_points]") == "0,75"
+    assert page.inner_text("#score-state") == "Đang soạn"
+
+    # Points and explanation, then evidence with its document details, then submit.
     page.fill("#form-save textarea[name=explanation]", "Đã kiểm tra 4 văn bản, xử lý 3.")
-    page.click("#form-save button[type=submit]")
+    shoot(page, "criterion-typed")
+    page.click("#form-save button[value=save]")
     page.wait_for_selector(".messages li.success")
     assert page.inner_text("#self-points") == "0,75"
     page.set_input_files("#form-upload input[name=file]",
@@ -64,7 +76,9 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     page.click("#form-upload button[type=submit]")
     page.wait_for_selector("#evidence-list a:has-text('Báo cáo 12-BC-STP.pdf')")
     shoot(page, "criterion")
-    page.click("#form-submit button[type=submit]")
+    assert page.inner_text("#submit-button") == "Lưu và gửi Sở Nội vụ"
+    assert page.locator("#form-save #submit-button").count() == 1
+    page.click("#submit-button")
     page.wait_for_selector(".messages li.success")
     assert page.inner_text("#score-state") == "Đã gửi"
     assert page.locator("#form-save").count() == 0
@@ -82,13 +96,13 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     login("sotuphap", score_url)
     assert "Thiếu quyết định xử lý văn bản thứ tư." in page.inner_text("#review-comment")
     shoot(page, "criterion-returned")
+    # Fixed and resubmitted in one step: "Lưu và gửi" saves what was typed, then submits.
     page.fill("#form-save input[name=self_points]", "1")
     page.fill("#form-save textarea[name=explanation]", "Đã xử lý đủ 4/4 văn bản (bổ sung QĐ số 5).")
-    page.click("#form-save button[type=submit]")
-    page.wait_for_selector(".messages li.success")
-    page.click("#form-submit button[type=submit]")
+    page.click("#submit-button")
     page.wait_for_selector(".messages li.success")
     assert page.inner_text("#score-state") == "Đã gửi"
+    assert page.inner_text("#self-points") == "1"
     logout(page)
 
     # Sở Nội vụ accepts.
@@ -102,7 +116,7 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     login("sotuphap", score_url)
     assert page.inner_text("#score-state") == "Đã chấp nhận"
     assert page.locator("#form-save").count() == 0
-    assert page.locator("#form-submit").count() == 0
+    assert page.locator("#submit-button").count() == 0
     assert page.locator("#form-upload").count() == 0
     shoot(page, "criterion-accepted")
 
