@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from scorecards.permissions import can_manage
@@ -114,6 +115,9 @@ class GuardedAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and request.POST.get("action") and not can_manage(request.user):
+            # Django ignores an action the user is not offered; say why instead of nothing.
+            self.message_user(request, _("Bạn không có quyền thực hiện thao tác này."), messages.ERROR)
         try:
             return super().changelist_view(request, extra_context)
         except ValidationError as exc:

@@ -118,15 +118,15 @@ class ScoreDetailView(LoginRequiredMixin, View):
             try:
                 message = handler(request, score, form)
             except (ValidationError, PermissionDenied) as exc:
+                # Said at the top of the page: the form of a step the user may no longer
+                # take (the period moved on meanwhile) is not shown again.
                 status = 403 if isinstance(exc, PermissionDenied) else 400
                 for text in getattr(exc, "messages", None) or [str(exc)]:
-                    form.add_error(None, text)
+                    messages.error(request, text)
             else:
                 messages.success(request, message)
                 return redirect("scorecards:score", pk=score.pk)
         # Re-show the page with what the user typed and why it was refused: nothing is lost.
-        if status == 403:
-            messages.error(request, " ".join(form.non_field_errors()))
         return self.render(self.get_score(), bound={"save" if typed else action: form}, status=status)
 
     def render(self, score, bound=None, status=200):

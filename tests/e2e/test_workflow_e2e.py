@@ -58,8 +58,8 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     # "Lưu và gửi" without an explanation is refused; what was typed stays on the page.
     page.fill("#form-save input[name=self_points]", "0,75")
     page.click("#submit-button")
-    page.wait_for_selector("#form-save .errorlist")
-    assert "Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi." in page.inner_text("#form-save")
+    page.wait_for_selector(".messages li.error")
+    assert "Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi." in page.inner_text(".messages")
     assert page.input_value("#form-save input[name=self_points]") == "0,75"
     assert page.inner_text("#score-state") == "Đang soạn"
 

@@ -57,7 +57,8 @@ def test_officer_edits_the_staff_written_parts_in_the_admin(officer, client_for,
         "number", "place", "parent_body", "issuer", "issuer_role", "area_name", "published_decision", "sipas_method",
         "sipas_commentary", "self_assessment_work", "self_assessment_after", "solutions", "recommendations", "closing",
         "signer_title", "recipients")}
-    data.update(period=period_2024.pk, date="10/04/2025", signer_name="Lò Văn B")
+    data.update(period=period_2024.pk, date="10/04/2025", signer_name="Lò Văn B",
+                row_fingerprint=page.context["adminform"].form["row_fingerprint"].value())
     response = c.post(f"/admin/reports/reportrecord/{record.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "Lò Văn B" in c.get("/reports/2024/").content.decode()
