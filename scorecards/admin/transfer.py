@@ -1,7 +1,7 @@
 """Import / export buttons and pages on the change lists of every importable model."""
 from django.urls import path
 
-from scorecards.transfer.kinds import kind_for_model
+from scorecards.resources import resource_for_model
 
 
 class TransferAdminMixin:
@@ -14,7 +14,7 @@ class TransferAdminMixin:
 
     @property
     def transfer_kind(self):
-        return kind_for_model(self.model)
+        return resource_for_model(self.model)
 
     def get_urls(self):
         from scorecards.views import transfer

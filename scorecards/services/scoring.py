@@ -185,6 +185,7 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
     if errors:
         raise ValidationError(errors)
     for score in result.changed:
+        score._history_user = actor  # django-simple-history's author, in a request or not
         score.save()
         actions: dict[str, dict] = {}
         for name, (old, new) in score._audit_diff.items():

@@ -81,6 +81,7 @@ def _transition(score, to_state: str, *, actor, version, comment: str = "") -> S
         score.review_comment = comment
     score.version += 1
     score.updated_by = actor
+    score._history_user = actor
     score.save()
     AuditEvent.log(
         SCORE_TRANSITION_ACTIONS[to_state], actor=actor, score=score,

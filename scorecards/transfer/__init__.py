@@ -1,9 +1,4 @@
-"""Excel/CSV import and export of the system's data, by kind (agencies, criteria,
-assignments, scores, SIPAS values, provinces, national results).
+"""Reading uploaded spreadsheets safely (size, rows, columns, formulas): see readers.
 
-One pipeline for every kind: `readers` turn an upload into rows of cells, `parsing`
-turns what Vietnamese users type into Decimals, a `kinds.*` module validates rows
-against the database and computes the diff, `preview.Preview` holds new / changed /
-unchanged rows and every error with its row and column, and `services.run_import`
-applies a preview without errors in one transaction (all or nothing).
+Import and export themselves are django-import-export resources: scorecards.resources.
 """

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from scorecards.models import EvaluationPeriod, Framework
 from scorecards.permissions import can_manage
-from scorecards.transfer import services, writers
+from scorecards.resources import files, services
 from scorecards.transfer.readers import max_bytes
 
 SESSION_KEY = "transfer_uploads"
@@ -35,10 +35,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
-        if kind.scope == "period":
+        if kind.scope_kind == "period":
             self.fields["scope"] = forms.ModelChoiceField(
                 EvaluationPeriod.objects.select_related("subject", "framework"), label=_l("Kỳ đánh giá"))
-        elif kind.scope == "framework":
+        elif kind.scope_kind == "framework":
             self.fields["scope"] = forms.ModelChoiceField(Framework.objects.all(), label=_l("Bộ chỉ số"))
 
     def clean_file(self):
@@ -54,7 +54,7 @@ def _changelist_url(model_admin):
 
 
 def _scope_model(kind):
-    return {"period": EvaluationPeriod, "framework": Framework}.get(kind.scope)
+    return {"period": EvaluationPeriod, "framework": Framework}.get(kind.scope_kind)
 
 
 def _check_import_permission(request, model_admin):
@@ -70,7 +70,7 @@ def import_view(request, model_admin, kind):
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, model_admin, kind, context)
     initial = {}
-    if kind.scope == "period" and request.GET.get("period__id__exact"):
+    if kind.scope_kind == "period" and request.GET.get("period__id__exact"):
         initial["scope"] = request.GET["period__id__exact"]
     form = ImportForm(request.POST or None, request.FILES or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +86,7 @@ def import_view(request, model_admin, kind):
             uploads[token] = {"kind": kind.slug, "scope": scope.pk if scope else None, "name": upload.name,
                               "path": path, "sha256": hashlib.sha256(data).hexdigest(),
                               # what the preview showed, so that confirm refuses rows changed since
-                              "seen": services.seen_rows(preview)}
+                              "seen": preview.seen}
             request.session[SESSION_KEY] = uploads
         return TemplateResponse(request, "scorecards/transfer/preview.html", {**context, "preview": preview, "token": token})
     return TemplateResponse(request, "scorecards/transfer/import.html", {**context, "form": form})
@@ -115,7 +115,7 @@ def _confirm(request, model_admin, kind, context):
 
 
 def _download(data: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=writers.content_type(fmt))
+    response = HttpResponse(data, content_type=files.content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
@@ -129,7 +129,7 @@ def template_view(request, model_admin, kind, fmt):
     _check_format(fmt)
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    return _download(writers.template(kind, fmt), fmt, f"mau-{kind.slug}")
+    return _download(services.template(kind.slug, fmt), fmt, f"mau-{kind.slug}")
 
 
 def export_view(request, model_admin, kind, fmt):
@@ -139,8 +139,8 @@ def export_view(request, model_admin, kind, fmt):
         raise PermissionDenied
     queryset = model_admin.get_changelist_instance(request).get_queryset(request)
     scope = None
-    if kind.scope:
-        field = "period" if kind.scope == "period" else "framework"
+    if kind.scope_kind:
+        field = "period" if kind.scope_kind == "period" else "framework"
         ids = list(queryset.order_by().values_list(f"{field}_id", flat=True).distinct()[:2])
         if len(ids) != 1:
             messages.error(request, _("Hãy lọc theo đúng một %(what)s trước khi xuất.") % {
@@ -148,5 +148,5 @@ def export_view(request, model_admin, kind, fmt):
             return HttpResponseRedirect(_changelist_url(model_admin) + "?" + request.GET.urlencode())
         scope = _scope_model(kind).objects.get(pk=ids[0])
     data = services.export(kind.slug, fmt, scope=scope, queryset=queryset)
-    suffix = f"-{scope.year}" if kind.scope == "period" else (f"-{scope.code}" if scope else "")
+    suffix = f"-{scope.year}" if kind.scope_kind == "period" else (f"-{scope.code}" if scope else "")
     return _download(data, fmt, f"{kind.slug}{suffix}")

@@ -50,7 +50,7 @@ from scorecards.policy import PERIOD_TRANSITIONS, RIGHT_STATUSES, SCORE_TRANSITI
 from scorecards.services.records import _frozen_by, fingerprint
 from scorecards.services.scoring import FIELD_ACTIONS, MANAGER_RIGHTS, RIGHT_FIELDS
 from scorecards.services.sipas import sipas_points
-from scorecards.transfer import services as transfer
+from scorecards.resources import services as transfer
 
 # The personas of tests/conftest.py; taichinh is made a supporting agency of CODE below.
 PERSONAS = ("officer", "tuphap", "taichinh", "leader", "outsider", "sysadmin")

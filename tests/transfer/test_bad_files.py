@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from scorecards.transfer import services
+from scorecards.resources import services
 
 from .conftest import SCORE_HEADER, csv_bytes, xlsx
 

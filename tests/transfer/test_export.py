@@ -6,7 +6,7 @@ from decimal import Decimal
 import openpyxl
 
 from scorecards.models import Score
-from scorecards.transfer import services
+from scorecards.resources import services
 
 from .conftest import SCORE_HEADER, csv_bytes
 
@@ -27,6 +27,17 @@ def test_formula_injection_is_guarded(period_2025, officer):
     cell = next(r for r in wb["Điểm"].iter_rows(min_row=2) if r[0].value == "2.3.2")[4]
     assert cell.data_type == "s" and cell.value == evil and cell.quotePrefix
     text = services.export("scores", "csv", scope=period_2025).decode("utf-8-sig")
-    row = next(r for r in csv.reader(io.StringIO(text)) if r[0] == "2.3.2")
+    row = next(r for r in csv.reader(io.StringIO(text), delimiter=";") if r[0] == "2.3.2")
     assert row[4] == "'" + evil and row[6] == "'@SUM(1)"
-    assert Decimal(row[3]) == 1
+    assert row[3] == "1"
+
+
+def test_csv_numbers_read_the_same_in_a_vietnamese_spreadsheet(appraisal_2024):
+    """";" between cells and a decimal comma: what Excel and LibreOffice in vi_VN read as the
+    same number (0,688 stays 0,688; a point would make "1.500" one thousand five hundred)."""
+    text = services.export("scores", "csv", scope=appraisal_2024).decode("utf-8-sig")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text), delimiter=";")}
+    assert rows["Mã tiêu chí"][:4] == ["Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"]
+    assert rows["7.1.4"][5] == "0,688" and "." not in rows["7.1.4"][5]
+    assert Decimal(rows["7.1.4"][5].replace(",", ".")) == Score.objects.get(
+        period=appraisal_2024, criterion__code="7.1.4").appraised_points

@@ -3,8 +3,8 @@ preview shows where they differ from the published ones."""
 from decimal import Decimal
 
 from scorecards.models import NationalResult, Province
-from scorecards.transfer import services
-from scorecards.transfer.kinds.results import competition_ranks
+from scorecards.resources import services
+from scorecards.resources.results import competition_ranks
 
 from .conftest import xlsx
 

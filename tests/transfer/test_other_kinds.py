@@ -3,7 +3,7 @@ order, and re-import unchanged."""
 from decimal import Decimal
 
 from scorecards.models import Agency, Assignment, Criterion, Framework, SipasValue
-from scorecards.transfer import services
+from scorecards.resources import services
 
 from .conftest import csv_bytes, xlsx
 

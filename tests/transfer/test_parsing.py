@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from scorecards.transfer.parsing import CellError, clean_text, parse_decimal, parse_int, split_codes
+from scorecards.resources.cells import CellError, clean_text, parse_decimal, parse_int, split_codes
 
 
 @pytest.mark.parametrize("raw, expected", [

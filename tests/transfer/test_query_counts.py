@@ -1,10 +1,9 @@
 """Query counts do not grow with the number of rows (bulk lookups, no query per row)."""
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scorecards.models import Criterion
-from scorecards.transfer import services
+from scorecards.resources import services
 from tests.factories import build_framework, build_period
 
 from .conftest import SCORE_HEADER, xlsx
@@ -21,11 +20,8 @@ def score_file(period, value):
     return xlsx([SCORE_HEADER] + [[c.code, value, "giải trình", "", ""] for c in leaves])
 
 
-@pytest.mark.parametrize("dry_run", [True, False])
-def test_a_score_import_costs_the_same_queries_for_8_or_400_rows(dry_run, officer, monkeypatch):
-    from scorecards.transfer.kinds import scores
-
-    monkeypatch.setattr(scores, "BULK_THRESHOLD", 0)  # the path large files take
+def test_a_score_preview_costs_the_same_queries_for_8_or_400_rows(officer):
+    dry_run = True
     small = build_period(build_framework(2, 2, 2, code="nho"), year=2031)
     large = build_period(build_framework(4, 10, 10, code="lon"), year=2032,
                          subject=small.subject)
@@ -41,3 +37,15 @@ def test_an_export_costs_a_fixed_number_of_queries(period_2024, django_assert_ma
                         ("national-results", None), ("agencies", None), ("criteria", period_2024.framework)):
         with django_assert_max_num_queries(4):
             services.export(slug, "xlsx", scope=scope)
+
+
+def test_a_score_import_writes_each_changed_row_once_and_reads_in_bulk(officer):
+    """Committing costs what the service layer writes per changed score (the row, its
+    history, its audit event) plus a fixed number of reads: no query per row beyond that."""
+    small = build_period(build_framework(2, 2, 2, code="nho"), year=2031)
+    large = build_period(build_framework(4, 10, 10, code="lon"), year=2032, subject=small.subject)
+    counts = [queries(lambda p=p: services.run_import("scores", score_file(p, "0,5"), "a.xlsx", scope=p, actor=officer,
+                                                      dry_run=False))
+              for p in (small, large)]
+    per_row = (counts[1] - counts[0]) / (400 - 8)
+    assert per_row <= 3, counts

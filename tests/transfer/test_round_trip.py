@@ -3,7 +3,7 @@ nothing the second time (no rows, no history, no audit). Run on SQLite and Postg
 import pytest
 
 from scorecards.models import AuditEvent, Score
-from scorecards.transfer import services
+from scorecards.resources import services
 
 from .conftest import SCORE_HEADER, csv_bytes, xlsx
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from scorecards.models import AuditEvent, Score
-from scorecards.transfer import services
-from scorecards.transfer.kinds import scores as score_kind
+from scorecards.resources import services
 
 from .conftest import SCORE_HEADER, csv_bytes, xlsx
 
@@ -63,26 +62,6 @@ def test_only_home_affairs_staff_import(period_2025, tuphap, leader):
             services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=persona, dry_run=False)
 
 
-def test_the_bulk_path_writes_what_the_service_writes(period_2025, officer, monkeypatch):
-    """Large files use bulk_apply_score_changes; it leaves the same scores, history and audit."""
-    rows = [SCORE_HEADER, ["2.3.2", "0,75", "a", "", ""], ["1.3", "0,5", "b", "", ""]]
-    services.run_import("scores", xlsx(rows), "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
-    expected = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation", "version"))
-    history = [(h.history_user_id, h.history_type) for h in Score.history.filter(period=period_2025).order_by("-history_id")[:2]]
-    actions = sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", "data"), key=repr)
-    # Undo, then redo through the bulk path.
-    rows_back = [SCORE_HEADER, ["2.3.2", "", "", "", ""], ["1.3", "", "", "", ""]]
-    services.run_import("scores", xlsx(rows_back), "b.xlsx", scope=period_2025, actor=officer, dry_run=False)
-    monkeypatch.setattr(score_kind, "BULK_THRESHOLD", 0)
-    AuditEvent.objects.filter(period=period_2025).delete()
-    services.run_import("scores", xlsx(rows), "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
-    got = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation", "version"))
-    assert [g[:3] for g in got] == [e[:3] for e in expected]
-    assert [(h.history_user_id, h.history_type) for h in Score.history.filter(period=period_2025).order_by("-history_id")[:2]] == history
-    assert sorted(AuditEvent.objects.filter(period=period_2025).values_list("action", "data"), key=repr) == actions
-    assert all(isinstance(data, dict) and data["code"] in ("2.3.2", "1.3") for _action, data in actions)
-
-
 def test_a_period_without_its_score_rows_gets_them_on_import(officer, db):
     from tests.factories import build_framework, build_period
 
@@ -117,20 +96,17 @@ def test_a_formula_with_its_saved_value_is_read_as_that_value(period_2025, offic
     assert points(period_2025, "2.3.2").self_points == Decimal("0.75")
 
 
-def test_the_bulk_path_refuses_a_score_changed_since_the_preview_read_it(period_2025, officer):
-    from django.core.exceptions import ValidationError
-
+def test_a_commit_refuses_a_score_saved_by_someone_else_since_the_preview(period_2025, officer, db_state):
+    data = xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]])
+    preview = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=True)
+    read = Score.objects.get(period=period_2025, criterion__code="2.3.2")
     from scorecards.services.scoring import ScoreChange, apply_score_changes
-    from scorecards.transfer.bulk_scores import bulk_apply_score_changes
 
-    read = Score.objects.select_related("criterion").get(period=period_2025, criterion__code="2.3.2")  # the preview's copy
     apply_score_changes(period_2025, [ScoreChange(read.pk, {"self_points": Decimal("0.5")})], actor=officer)  # another save
-    with pytest.raises(ValidationError) as exc:
-        bulk_apply_score_changes(period_2025, [ScoreChange(read.pk, {"self_points": Decimal("1")})], actor=officer,
-                                 loaded={read.pk: read})
-    assert "2.3.2" in exc.value.messages
-    assert points(period_2025, "2.3.2").self_points == Decimal("0.5")
-
+    before = db_state()
+    again = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False, seen=preview.seen)
+    assert not again.applied and any("2.3.2" in str(e) for e in again.errors)
+    assert points(period_2025, "2.3.2").self_points == Decimal("0.5") and db_state() == before
 
 def test_a_published_period_previews_its_refusal_and_writes_nothing(period_2024, officer, db_state):
     before = db_state()

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from scorecards.transfer import services
-from scorecards.transfer.kinds import KINDS, get_kind
+from scorecards.resources import services
+from scorecards.resources import RESOURCES, get_resource
 
 from .import_data import add_scope_arguments, resolve_scope
 
@@ -16,13 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         if self.kind_slug is None:
-            parser.add_argument("kind", choices=sorted(KINDS))
+            parser.add_argument("kind", choices=sorted(RESOURCES))
         parser.add_argument("--output", "-o", required=True)
         add_scope_arguments(parser)
         parser.add_argument("--format", choices=("xlsx", "csv"), help=_("Mặc định theo đuôi tệp."))
 
     def handle(self, *args, **options):
-        kind = get_kind(self.kind_slug or options["kind"])
+        kind = get_resource(self.kind_slug or options["kind"])
         path = Path(options["output"])
         fmt = options["format"] or path.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import Framework, User
 from scorecards.services.periods import resolve_period
-from scorecards.transfer import services
-from scorecards.transfer.kinds import KINDS, get_kind
+from scorecards.resources import services
+from scorecards.resources import RESOURCES, get_resource
 
 
 def command_actor(username: str | None, *, required: bool):
@@ -36,9 +36,9 @@ def command_actor(username: str | None, *, required: bool):
 
 
 def resolve_scope(kind, options):
-    if kind.scope == "period":
+    if kind.scope_kind == "period":
         return resolve_period(options.get("year"), options.get("period"))
-    if kind.scope == "framework":
+    if kind.scope_kind == "framework":
         code = options.get("framework")
         if code:
             try:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         if self.kind_slug is None:
-            parser.add_argument("kind", choices=sorted(KINDS))
+            parser.add_argument("kind", choices=sorted(RESOURCES))
         parser.add_argument("file")
         add_scope_arguments(parser)
         parser.add_argument("--dry-run", action="store_true", help=_("Chỉ xem trước, không ghi."))
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         parser.add_argument("--verbose-unchanged", action="store_true", help=_("In cả các dòng không đổi."))
 
     def handle(self, *args, **options):
-        kind = get_kind(self.kind_slug or options["kind"])
+        kind = get_resource(self.kind_slug or options["kind"])
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})

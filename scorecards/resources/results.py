@@ -11,9 +11,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from scorecards.choices import AuditAction
 from scorecards.models import NationalResult, Province
 
-from .base import DECIMAL, INT, PERCENT, TEXT, Column, ModelKind
+from . import cells
+from .base import Column, ScorecardResource
+from .widgets import CodeWidget, IntWidget, PercentWidget, PointsWidget, TextWidget
 
 
 def competition_ranks(values: dict) -> dict:
@@ -55,60 +58,49 @@ def rank_differences(results) -> list[str]:
     return messages
 
 
-class NationalResultKind(ModelKind):
+class NationalResultResource(ScorecardResource):
     slug = "national-results"
     label = _l("Kết quả công bố")
-    model = NationalResult
     sheet_title = _l("Kết quả")
-    audit_action = "national_results.imported"
-    columns = (
-        Column("year", _l("Năm"), INT, required=True),
-        Column("province", _l("Mã tỉnh"), TEXT, required=True),
-        Column("province_name", _l("Tên tỉnh"), TEXT, imported=False, width=24),
-        Column("par_score", _l("Điểm Chỉ số CCHC"), DECIMAL),
-        Column("par_rank", _l("Xếp hạng Chỉ số CCHC"), INT),
-        Column("sipas_pct", _l("Chỉ số SIPAS (%)"), PERCENT, aliases=("SIPAS",)),
-        Column("sipas_rank", _l("Xếp hạng SIPAS"), INT),
-        Column("ranked_count", _l("Số địa phương được xếp hạng"), INT),
-        Column("decision", _l("Quyết định công bố"), TEXT, width=40),
-    )
-    key_columns = ("year", "province")
+    audit_action = AuditAction.NATIONAL_RESULTS_IMPORTED
 
-    def queryset(self, scope=None):
+    year = Column("year", _l("Năm"), IntWidget(required=True), key=True)
+    province = Column("province", _l("Mã tỉnh"),
+                      CodeWidget(Province, "code", message=_l("không có tỉnh mã “%(code)s” (nhập danh sách tỉnh trước).")),
+                      key=True)
+    province_name = Column("province__name", _l("Tên tỉnh"), TextWidget(), readonly=True, width=24)
+    par_score = Column("par_score", _l("Điểm Chỉ số CCHC"), PointsWidget())
+    par_rank = Column("par_rank", _l("Xếp hạng Chỉ số CCHC"), IntWidget())
+    sipas_pct = Column("sipas_pct", _l("Chỉ số SIPAS (%)"), PercentWidget(), aliases=("SIPAS",))
+    sipas_rank = Column("sipas_rank", _l("Xếp hạng SIPAS"), IntWidget())
+    ranked_count = Column("ranked_count", _l("Số địa phương được xếp hạng"), IntWidget(default=63))
+    decision = Column("decision", _l("Quyết định công bố"), TextWidget(), width=40)
+
+    class Meta(ScorecardResource.Meta):
+        model = NationalResult
+        fields = ("year", "province", "province_name", "par_score", "par_rank", "sipas_pct", "sipas_rank",
+                  "ranked_count", "decision")
+        export_order = fields
+
+    def get_queryset(self):
         return NationalResult.objects.select_related("province").order_by("-year", "par_rank", "province__code")
 
-    def context(self, scope):
-        return {"provinces": {p.code: p for p in Province.objects.all()}}
+    def natural_key(self, instance):
+        return (str(instance.year), instance.province.code)
 
-    def natural(self, obj, ctx):
-        return {"year": obj.year, "province": obj.province.code, "province_name": obj.province.name,
-                "par_score": obj.par_score, "par_rank": obj.par_rank, "sipas_pct": obj.sipas_pct,
-                "sipas_rank": obj.sipas_rank, "ranked_count": obj.ranked_count, "decision": obj.decision}
+    def row_key(self, row):
+        year = cells.clean_text(row.get(self.fields["year"].column_name))
+        try:
+            year = str(cells.parse_int(year)) if year else ""
+        except cells.CellError:
+            pass
+        return (year, cells.clean_text(row.get(self.fields["province"].column_name)))
 
-    def check_codes(self, row, ctx, preview):
-        code = row.values.get("province")
-        if code not in ctx["provinces"]:
-            preview.error(_("không có tỉnh mã “%(code)s” (nhập danh sách tỉnh trước).") % {"code": code},
-                          row.number, self.header("province"))
-            return False
-        return True
-
-    def assign(self, obj, values, ctx):
-        for key, value in values.items():
-            if key == "province":
-                obj.province = ctx["provinces"][value]
-            elif key == "ranked_count":
-                obj.ranked_count = 63 if value is None else value
-            elif key == "decision":
-                obj.decision = value or ""
-            else:
-                setattr(obj, key, value)
-
-    def check_file(self, rows, scope, ctx, preview):
-        if preview.errors:
-            return
-        years = {r.values["year"] for r in rows}
+    def warnings(self, result):
+        years = {instance.year for instance, _m2m in self.pending} | {
+            r.instance.year for r in result.rows if getattr(r, "instance", None) is not None}
         merged = {(r.year, r.province_id): r for r in NationalResult.objects.filter(year__in=years).select_related("province")}
-        for change in preview.rows:
-            merged[(change.obj.year, change.obj.province.pk)] = change.obj
-        preview.warnings.extend(rank_differences(merged.values()))
+        for r in result.rows:
+            if getattr(r, "instance", None) is not None:
+                merged[(r.instance.year, r.instance.province_id)] = r.instance
+        return rank_differences(merged.values())

@@ -1,7 +1,9 @@
-"""What an import would do: new, changed and unchanged rows, and every error.
+"""What an import would do, read from django-import-export's Result: new, changed
+(old → new per cell) and unchanged rows, and every error with its row and column.
 
 A Preview is built the same way for the dry run and for the real import, so what the
-user confirmed is what gets written (the confirm step rebuilds it inside the transaction).
+user confirmed is what gets written (the confirm step imports again inside the
+transaction and refuses rows changed since the preview).
 """
 from __future__ import annotations
 
@@ -67,9 +69,7 @@ class RowChange:
     key: str
     status: str
     changes: list[CellChange] = field(default_factory=list)
-    values: dict = field(default_factory=dict)  # column key -> parsed value, for the row's present columns
     target: object = None  # the existing object, or None for a new one
-    obj: object = None  # what will be saved (kinds that save objects one by one)
 
 
 @dataclass
@@ -126,3 +126,74 @@ class Preview:
         out.extend(_("✗ %(error)s") % {"error": str(e)} for e in self.errors)
         out.append(self.summary())
         return out
+
+
+def same(old, new) -> bool:
+    blank = (None, "", [])
+    if old in blank and new in blank:
+        return True
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return old is not None and new is not None and Decimal(old) == Decimal(new)
+        except (TypeError, ArithmeticError):
+            return False
+    return old == new
+
+
+STATUS = {"new": NEW, "update": CHANGED, "skip": UNCHANGED}
+
+
+def build(resource, result, *, filename: str = "", scope_label: str = "") -> Preview:
+    """The Preview of a library Result produced by one of our resources."""
+    from .base import FileErrors
+
+    preview = Preview(kind=resource.slug, filename=filename, scope_label=scope_label)
+    for error in result.base_errors:
+        if isinstance(error.error, FileErrors):
+            preview.errors.extend(error.error.errors)
+        else:
+            preview.error(_message(error.error))
+    for number, errors in result.row_errors():
+        for error in errors:
+            preview.error(_message(error.error), resource.row_number(number))
+    for invalid in result.invalid_rows:
+        for name, messages in invalid.error_dict.items():
+            column = resource.column_for(name)
+            for message in messages:
+                preview.error(message, resource.row_number(invalid.number), column.label if column else None)
+    preview.errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+    if preview.errors:
+        return preview
+    for row in result.rows:
+        status = STATUS.get(row.import_type)
+        if status is None:
+            continue
+        preview.rows.append(_row_change(resource, row, status))
+    preview.warnings.extend(getattr(result, "scorecard_warnings", []))
+    return preview
+
+
+def _row_change(resource, row, status) -> RowChange:
+    present = getattr(row, "present", [])
+    instance, original = row.instance, getattr(row, "original", None)
+    changes = []
+    for column in present:
+        if resource._is_m2m(column):
+            # Not set on the instance before the service saves it: the file's value.
+            new = column.widget.render(column.clean(row.row_values))
+        else:
+            new = column.widget.render(column.get_value(instance))
+        if status == NEW:
+            if new not in (None, "", []):
+                changes.append(CellChange(column.label, None, new))
+            continue
+        old = column.widget.render(column.get_value(original)) if original is not None and original.pk else None
+        if not same(old, new):
+            changes.append(CellChange(column.label, old, new))
+    return RowChange(resource.row_number(row.number), row.key, status, changes,
+                     target=original if status != NEW else None)
+
+
+def _message(error) -> str:
+    messages = getattr(error, "messages", None)
+    return " ".join(str(m) for m in messages) if messages else str(error)

@@ -1,0 +1,23 @@
+"""Import and export of every kind of data, as django-import-export resources.
+
+`RESOURCES` maps a kind's slug (used in URLs, commands and file names) to its resource;
+`services` runs imports and exports for the admin and the commands.
+"""
+from .agencies import AgencyResource, ProvinceResource
+from .assignments import AssignmentResource
+from .criteria import CriterionResource
+from .results import NationalResultResource
+from .scores import ScoreResource
+from .sipas import SipasValueResource
+
+RESOURCES = {r.slug: r for r in (AgencyResource, ProvinceResource, CriterionResource, AssignmentResource, ScoreResource,
+                                 SipasValueResource, NationalResultResource)}
+
+
+def get_resource(slug: str):
+    """The resource class of a kind; KeyError for an unknown slug."""
+    return RESOURCES[slug]
+
+
+def resource_for_model(model):
+    return next((r for r in RESOURCES.values() if r._meta.model is model), None)

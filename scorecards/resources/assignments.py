@@ -1,0 +1,56 @@
+"""Assignments of a period: criterion code → lead agency code and supporting agency codes."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from scorecards.choices import AuditAction
+from scorecards.models import Agency, Assignment, Criterion
+
+from .base import Column, ScorecardResource
+from .widgets import CodesWidget, CodeWidget, TextWidget
+
+
+class AssignmentResource(ScorecardResource):
+    slug = "assignments"
+    label = _l("Phân công")
+    sheet_title = _l("Phân công")
+    scope_kind = "period"
+    audit_action = AuditAction.ASSIGNMENTS_IMPORTED
+
+    criterion = Column("criterion", _l("Mã tiêu chí"),
+                       CodeWidget(Criterion, "code", message=_l("không có tiêu chí mã “%(code)s” trong bộ chỉ số của kỳ.")),
+                       key=True, aliases=("mã",))
+    criterion_name = Column("criterion__name", _l("Tên tiêu chí"), TextWidget(), readonly=True, width=50)
+    lead_agency = Column("lead_agency", _l("Mã đơn vị chủ trì"),
+                         CodeWidget(Agency, "code", message=_l("không có đơn vị mã “%(code)s”.")),
+                         required=True, aliases=("đơn vị chủ trì",), width=22)
+    supporting_agencies = Column("supporting_agencies", _l("Mã đơn vị phối hợp"),
+                                 CodesWidget(Agency, "code", message=_l("không có đơn vị mã “%(code)s”.")),
+                                 aliases=("đơn vị phối hợp",), width=40)
+
+    class Meta(ScorecardResource.Meta):
+        model = Assignment
+        fields = ("criterion", "criterion_name", "lead_agency", "supporting_agencies")
+        export_order = fields
+
+    def get_queryset(self):
+        return (Assignment.objects.filter(period=self.scope).select_related("criterion", "lead_agency")
+                .prefetch_related("supporting_agencies").order_by("criterion__sort_key", "pk"))
+
+    def before_import(self, dataset, **kwargs):
+        self.fields["criterion"].widget.load(Criterion.objects.filter(framework_id=self.scope.framework_id))
+        super().before_import(dataset, **kwargs)
+
+    def new_instance(self, row):
+        return Assignment(period=self.scope)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        column = self.fields["supporting_agencies"]
+        if instance.lead_agency_id and column.column_name in self._row and "supporting_agencies" not in errors:
+            try:
+                codes = [a.code for a in column.clean(self._row) if a.pk == instance.lead_agency_id]
+            except ValueError:
+                codes = []  # reported by the base class
+            if codes:
+                errors["supporting_agencies"] = [_("đơn vị “%(code)s” đã là đơn vị chủ trì.") % {"code": codes[0]}]
+        super().validate_instance(instance, errors, validate_unique)

@@ -1,0 +1,223 @@
+"""Files in and out: an upload as a tablib Dataset for a resource, a Dataset as XLSX or CSV.
+
+Reading goes through scorecards.transfer.readers (the format from the content, limits on
+size, rows, columns; a Vietnamese refusal instead of a traceback). This module then picks
+the resource's sheet, finds its header row (the first of the first ten rows that names
+the key column), drops blank rows and remembers each data row's spreadsheet number, so
+that every message names the row the user sees in Excel.
+
+Writing keeps numbers as numbers in XLSX (Decimal cells, never text) and guards text that a
+spreadsheet would take for a formula (= + - @): in XLSX the cell is a string with Excel's
+quote prefix, in CSV it gets a leading apostrophe, which the import takes off again. CSV
+is written the way a Vietnamese spreadsheet reads it: ";" between cells and a decimal
+comma (1,5), UTF-8 with BOM; the import reads both that and the international form.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import tablib
+from django.utils.translation import gettext as _
+
+from scorecards.text import fold
+from scorecards.transfer.readers import FileRefused, Sheet, read_upload
+
+from . import cells
+
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+MISSING_VALUE = _("công thức chưa có giá trị tính sẵn; mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên.")
+
+__all__ = ["FileRefused", "Upload", "read", "write", "template", "content_type"]
+
+
+@dataclass
+class Upload:
+    """An upload as the resource will import it."""
+
+    dataset: tablib.Dataset
+    sheet: str = ""  # the sheet read, when it is not the resource's own (None for CSV)
+    row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each data row
+    missing: set[tuple[int, int]] = field(default_factory=set)  # (data row index, column index) of formulas without value
+
+
+def content_type(fmt: str) -> str:
+    return XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
+
+
+def read(resource_class, data: bytes, filename: str) -> Upload:
+    """The upload as an Upload for `resource_class`; FileRefused with a Vietnamese reason."""
+    workbook = read_upload(data, filename)
+    sheet = _pick_sheet(resource_class, workbook)
+    header_index = _find_header(resource_class, sheet)
+    headers = [cells.clean_text(h) or f"__{i}" for i, h in enumerate(sheet.rows[header_index])]
+    dataset = tablib.Dataset(headers=headers)
+    other_sheet = workbook.format == "xlsx" and fold(sheet.title) != fold(str(resource_class.sheet_title))
+    upload = Upload(dataset, sheet=sheet.title if other_sheet else "")
+    width = len(headers)
+    for index in range(header_index + 1, len(sheet.rows)):
+        values = list(sheet.rows[index])[:width]
+        if all(cells.is_blank(v) for v in values):
+            continue
+        values += [None] * (width - len(values))
+        number = sheet.first_row + index
+        for column in range(width):
+            if (number, column) in sheet.missing_formula_values:
+                upload.missing.add((len(upload.row_numbers) + 1, column))
+        dataset.append(values)
+        upload.row_numbers.append(number)
+    if not upload.row_numbers:
+        raise FileRefused(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    return upload
+
+
+def _pick_sheet(resource_class, workbook) -> Sheet:
+    wanted = fold(str(resource_class.sheet_title))
+    for sheet in workbook.sheets:
+        if fold(sheet.title) == wanted:
+            return sheet
+    non_empty = [s for s in workbook.sheets if any(any(not cells.is_blank(v) for v in r) for r in s.rows)]
+    if not non_empty:
+        raise FileRefused(_("Tệp trống: không có dòng dữ liệu nào."))
+    return non_empty[0]
+
+
+def _find_header(resource_class, sheet: Sheet) -> int:
+    """The first of the first ten rows naming the key column (else the one naming most columns)."""
+    columns = [c for c in resource_class.columns() if not c.readonly]
+    key_names = set().union(*(c.names() for c in columns if c.key)) if any(c.key for c in columns) else set()
+    best, best_count = 0, 0
+    for index, row in enumerate(sheet.rows[:10]):
+        names = {fold(cells.clean_text(v)) for v in row}
+        if names & key_names:
+            return index
+        count = sum(1 for c in columns if names & c.names())
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+def write(resource_class, dataset: tablib.Dataset, fmt: str, *, guide: bool = False) -> bytes:
+    return _write_xlsx(resource_class, dataset, guide) if fmt == "xlsx" else _write_csv(dataset)
+
+
+def template(resource_class, fmt: str) -> bytes:
+    """An empty sheet with the header row (XLSX also gets a sheet that says how to fill it in)."""
+    dataset = tablib.Dataset(headers=[c.label for c in resource_class.columns()])
+    return write(resource_class, dataset, fmt, guide=True)
+
+
+def _write_xlsx(resource_class, dataset, guide: bool) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(resource_class.sheet_title))
+    for index, column in enumerate(resource_class.columns(), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in dataset.headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in dataset:
+        ws.append([_xlsx_cell(ws, value) for value in row])
+    if guide:
+        _guide_sheet(wb, resource_class)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(ws, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # a string, never evaluated
+        cell.quotePrefix = True
+        return cell
+    if isinstance(value, Decimal):
+        return cells.trim(value)
+    return value
+
+
+def _write_csv(dataset) -> bytes:
+    out = io.StringIO(newline="")
+    # ";" and a decimal comma: what Excel and LibreOffice in a Vietnamese locale read as
+    # the same numbers ("1,5" is one and a half, not fifteen; "1.500" would be 1500).
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(dataset.headers)
+    for row in dataset:
+        writer.writerow([_csv_value(v) for v in row])
+    # BOM: Excel opens UTF-8 CSV with Vietnamese letters correctly only with it.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, Decimal):
+        return format(cells.trim(value), "f").replace(".", ",")
+    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
+        return "'" + value
+    return value
+
+
+def _guide_sheet(wb, resource_class):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(_("Hướng dẫn"))
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 80
+    head = []
+    for text in (_("Cột"), _("Bắt buộc"), _("Cách ghi")):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        head.append(cell)
+    ws.append(head)
+    for column in resource_class.columns():
+        ws.append([column.label, _("Có") if column.required and not column.readonly else "", describe(column)])
+    ws.append([])
+    ws.append([_("Nhập dữ liệu ở trang “%(sheet)s”; giữ nguyên dòng tiêu đề. Số thập phân ghi dấu phẩy hoặc dấu chấm "
+                 "(0,688 hoặc 0.688). Ô để trống xoá giá trị cũ; cột không có trong tệp thì giữ nguyên. Tệp CSV: "
+                 "UTF-8, các ô cách nhau bởi dấu chấm phẩy (;) hoặc dấu phẩy.") % {"sheet": resource_class.sheet_title}])
+
+
+def describe(column) -> str:
+    """How to fill a column in, for the template's guide sheet."""
+    from . import widgets
+
+    if column.readonly:
+        return _("Chỉ để tham khảo, không được nhập.")
+    if column.guide:
+        return str(column.guide)
+    widget = column.widget
+    if isinstance(widget, widgets.PercentWidget):
+        return _("Tỷ lệ phần trăm, có hoặc không có dấu %, ví dụ 82,96.")
+    if isinstance(widget, widgets.PointsWidget):
+        return _("Số, tối đa 3 chữ số thập phân, ví dụ 0,688.")
+    if isinstance(widget, widgets.IntWidget):
+        return _("Số nguyên.")
+    if isinstance(widget, widgets.BoolWidget):
+        return _("Có hoặc Không.")
+    if isinstance(widget, widgets.CodesWidget):
+        return _("Các mã cách nhau bởi dấu phẩy.")
+    if isinstance(widget, widgets.ChoiceWidget):
+        return _("Một trong: %(choices)s.") % {"choices": ", ".join(str(label) for _v, label in widget.choices)}
+    return _("Văn bản.")
