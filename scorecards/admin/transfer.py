@@ -1,50 +1,246 @@
-"""Import / export buttons and pages on the change lists of every importable model."""
-from django.urls import path
+"""Import and export in the admin: django-import-export's views, with our resources.
 
-from scorecards.resources import resource_for_model
+`TransferAdminMixin` is the library's ImportExportMixin set up for this project: one
+resource per model (scorecards.resources), one import format (XLSX or CSV told apart by
+content, read under limits), exports through our writer (numbers as numbers, formula
+guards, CSV for Vietnamese spreadsheets), a period or framework chosen on the form when
+the data belongs to one, the preview as old → new per cell with every error located,
+and a confirm step that refuses rows changed since the preview. Only Sở Nội vụ imports;
+whoever may see the list may export it. The uploaded file waits between preview and
+confirm in private media storage, under a name only the uploader's session knows.
+"""
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+
+from scorecards.models import EvaluationPeriod, Framework
+from scorecards.permissions import can_manage
+from scorecards.resources import files, resource_for_model, services
+from scorecards.resources.preview import build
+from scorecards.text import fold
+
+SESSION_KEY = "import_files"
+SEEN_SALT = "scorecards.import.seen"
 
 
-class TransferAdminMixin:
-    """Adds Nhập từ Excel / Xuất Excel / Xuất CSV / Tải tệp mẫu to a ModelAdmin.
+def scope_field(resource_class, **kwargs):
+    """The form field that picks a resource's scope (a period, a framework), or None."""
+    if resource_class.scope_kind == "period":
+        return forms.ModelChoiceField(EvaluationPeriod.objects.select_related("subject"), label=_l("Kỳ đánh giá"), **kwargs)
+    if resource_class.scope_kind == "framework":
+        return forms.ModelChoiceField(Framework.objects.all(), label=_l("Bộ chỉ số"), **kwargs)
+    return None
 
-    The kind of data is found from the model (scorecards.transfer.kinds registry).
-    """
 
-    change_list_template = "scorecards/transfer/change_list.html"
+class ScopedImportForm(ImportForm):
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["import_file"].label = _l("Tệp XLSX hoặc CSV")
+        field = scope_field(resources[0])
+        if field is not None:
+            self.fields["scope"] = field
+
+
+class ScopedConfirmForm(ConfirmImportForm):
+    scope = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_seen(self):
+        value = self.cleaned_data["seen"]
+        if not value:
+            return None
+        try:
+            return signing.loads(value, salt=SEEN_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError(_("Phiên xem trước không hợp lệ: hãy tải tệp lên lại.")) from None
+
+
+class ScopedExportForm(ExportForm):
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        field = scope_field(resources[0], required=False, empty_label=_l("theo bộ lọc của danh sách"))
+        if field is not None:
+            self.fields["scope"] = field
+
+
+class TransferAdminMixin(ImportExportMixin):
+    """Nhập từ Excel / Xuất Excel, CSV / Tải tệp mẫu on a model's change list."""
+
+    import_form_class = ScopedImportForm
+    confirm_form_class = ScopedConfirmForm
+    export_form_class = ScopedExportForm
+    import_template_name = "admin/scorecards/transfer/import.html"
+    export_template_name = "admin/scorecards/transfer/export.html"
+    import_export_change_list_template = "admin/scorecards/transfer/change_list.html"
+    # Every imported row is in our own audit log (services.records / services.scoring).
+    skip_admin_log = True
+    # Between preview and confirm the upload waits in (private) media storage: any server
+    # of several can confirm it, and no public URL serves it.
+    tmp_storage_class = "import_export.tmp_storages.MediaStorage"
 
     @property
-    def transfer_kind(self):
+    def resource_class(self):
         return resource_for_model(self.model)
 
-    def get_urls(self):
-        from scorecards.views import transfer
+    def get_resource_classes(self, request):
+        return [self.resource_class]
 
-        opts = self.model._meta
-        name = f"{opts.app_label}_{opts.model_name}_transfer"
-        wrap = self.admin_site.admin_view
-        kind = self.transfer_kind
-        urls = [
-            path("import/", wrap(lambda request: transfer.import_view(request, self, kind)), name=f"{name}_import"),
-            path("export/<str:fmt>/", wrap(lambda request, fmt: transfer.export_view(request, self, kind, fmt)), name=f"{name}_export"),
-            path("template/<str:fmt>/", wrap(lambda request, fmt: transfer.template_view(request, self, kind, fmt)), name=f"{name}_template"),
-        ]
+    def get_import_formats(self):
+        return [files.SpreadsheetFormat]
+
+    def get_export_formats(self):
+        return [files.XLSXExport, files.CSVExport]
+
+    # ---- who ----------------------------------------------------------------------
+    def has_import_permission(self, request):
+        return can_manage(request.user) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    # ---- import -------------------------------------------------------------------
+    def get_import_form_initial(self, request):
+        initial = super().get_import_form_initial(request)
+        if request.GET.get("period__id__exact", "").isdigit():
+            initial["scope"] = request.GET["period__id__exact"]
+        return initial
+
+    def _scope(self, form):
+        if form is None or not hasattr(form, "cleaned_data"):
+            return None
+        scope = form.cleaned_data.get("scope")
+        if isinstance(scope, int):
+            model = {"period": EvaluationPeriod, "framework": Framework}.get(self.resource_class.scope_kind)
+            scope = model.objects.filter(pk=scope).first() if model else None
+        return scope
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        seen = form.cleaned_data.get("seen") if isinstance(form, ScopedConfirmForm) and form.is_valid() else None
+        return {"scope": self._scope(form), "actor": request.user, "seen": seen}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs.pop("form", None)
+        kwargs.pop("request", None)
+        return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        scope = self._scope(import_form)
+        if scope is not None:
+            initial["scope"] = scope.pk
+        if import_form is not None:
+            # The stored upload may be confirmed only from the session that uploaded it.
+            names = request.session.get(SESSION_KEY, [])
+            request.session[SESSION_KEY] = (names + [initial["import_file_name"]])[-20:]
+        return initial
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error("import_file", str(e) if isinstance(e, files.FileRefused)
+                       else _("Không đọc được tệp: hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx rồi tải lên."))
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is None:
+            return response
+        context.update(self._transfer_context(request))
+        result = context.get("result")
+        if result is not None:
+            preview = build(result.scorecard_resource, result, filename=request.FILES["import_file"].name,
+                            scope_label=services.scope_label(result.scorecard_resource.scope))
+            context["preview"] = preview
+            if context.get("confirm_form") is not None:
+                if preview.ok:
+                    context["confirm_form"].initial["seen"] = signing.dumps(preview.seen, salt=SEEN_SALT)
+                else:
+                    context["confirm_form"] = None
+        return response
+
+    def process_import(self, request, **kwargs):
+        name = request.POST.get("import_file_name", "")
+        if name not in request.session.get(SESSION_KEY, []):
+            messages.error(request, _("Phiên xem trước đã hết hạn: hãy tải tệp lên lại."))
+            return HttpResponseRedirect(reverse(f"admin:{self._info()}_import"))
+        request.session[SESSION_KEY] = [n for n in request.session[SESSION_KEY] if n != name]
+        return super().process_import(request, **kwargs)
+
+    def process_result(self, result, request):
+        resource = result.scorecard_resource
+        preview = build(resource, result, filename=resource.file_name, scope_label=services.scope_label(resource.scope))
+        if not preview.ok:
+            # Refused as a whole (rolled back): show why, nothing was written.
+            context = {**self.admin_site.each_context(request), **self._transfer_context(request),
+                       "title": _("Nhập %(kind)s từ Excel") % {"kind": str(resource.label).lower()},
+                       "opts": self.model._meta, "preview": preview}
+            return TemplateResponse(request, [self.import_template_name], context)
+        messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": resource.file_name, "summary": preview.summary()})
+        return HttpResponseRedirect(reverse(f"admin:{self._info()}_changelist"))
+
+    # ---- export -------------------------------------------------------------------
+    def export_scope(self, request, queryset):
+        """The period (or framework) of an export: chosen on the form, else the only one the
+        list's filters leave. ValueError (shown on the form) when neither says which."""
+        kind = self.resource_class.scope_kind
+        if kind is None:
+            return None
+        model = EvaluationPeriod if kind == "period" else Framework
+        chosen = request.POST.get("scope", "")
+        if chosen.isdigit():
+            scope = model.objects.filter(pk=chosen).first()
+            if scope is not None:
+                return scope
+        field = "period_id" if kind == "period" else "framework_id"
+        ids = list(queryset.order_by().values_list(field, flat=True).distinct()[:2])
+        if len(ids) != 1:
+            raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": _("kỳ đánh giá") if kind == "period" else _("bộ chỉ số")})
+        return model.objects.get(pk=ids[0])
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        fmt = "csv" if isinstance(file_format, files.CSVExport) else "xlsx"
+        scope = self.export_scope(request, queryset)
+        field = {"period": "period", "framework": "framework"}.get(self.resource_class.scope_kind)
+        if field:
+            queryset = queryset.filter(**{field: scope})
+        return services.export(self.resource_class.slug, fmt, scope=scope, queryset=queryset)
+
+    def get_export_filename(self, request, queryset, file_format):
+        """Vietnamese file names: "diem-2025.xlsx", "phan-cong-2025.csv", "tieu-chi-bo-chi-so.xlsx"."""
+        scope = self.export_scope(request, queryset)
+        suffix = f"-{scope.year}" if hasattr(scope, "year") else (f"-{slugify(fold(scope.code))}" if scope else "")
+        return f"{slugify(fold(str(self.resource_class.label)))}{suffix}.{file_format.get_extension()}"
+
+    # ---- templates to fill in -----------------------------------------------------
+    def _info(self):
+        return "{}_{}".format(*self.get_model_info())
+
+    def get_urls(self):
+        urls = [path("template/<str:fmt>/", self.admin_site.admin_view(self.template_view),
+                     name=f"{self._info()}_template")]
         return urls + super().get_urls()
 
-    def changelist_view(self, request, extra_context=None):
-        from django.urls import reverse
+    def template_view(self, request, fmt):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404, HttpResponse
 
-        from scorecards.permissions import can_manage
+        if fmt not in ("xlsx", "csv"):
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(services.template(self.resource_class.slug, fmt), content_type=files.content_type(fmt))
+        name = slugify(fold(str(self.resource_class.label)))
+        response["Content-Disposition"] = f'attachment; filename="mau-{name}.{fmt}"'
+        return response
 
-        opts = self.model._meta
-        name = f"admin:{opts.app_label}_{opts.model_name}_transfer"
-        extra_context = {
-            **(extra_context or {}),
-            "transfer_kind": self.transfer_kind,
-            "transfer_can_import": can_manage(request.user) and self.has_change_permission(request),
-            "transfer_import_url": reverse(f"{name}_import"),
-            "transfer_export_xlsx": reverse(f"{name}_export", args=["xlsx"]),
-            "transfer_export_csv": reverse(f"{name}_export", args=["csv"]),
-            "transfer_template_xlsx": reverse(f"{name}_template", args=["xlsx"]),
-            "transfer_template_csv": reverse(f"{name}_template", args=["csv"]),
-        }
-        return super().changelist_view(request, extra_context)
+    def _transfer_context(self, request):
+        return {"resource_class": self.resource_class, "template_xlsx": reverse(f"admin:{self._info()}_template", args=["xlsx"]),
+                "template_csv": reverse(f"admin:{self._info()}_template", args=["csv"]),
+                "max_mb": files.max_mb(), "changelist_url": reverse(f"admin:{self._info()}_changelist")}

@@ -87,15 +87,14 @@ class ScorecardResource(resources.ModelResource):
         use_bulk = True
         use_transactions = True
 
-    def __init__(self, scope=None, actor=None, seen: dict | None = None, row_numbers: list[int] | None = None,
-                 missing: set | None = None, sheet: str = ""):
+    def __init__(self, scope=None, actor=None, seen: dict | None = None):
         super().__init__()
         self.scope = scope
         self.actor = actor
         self.seen = seen
-        self.row_numbers = row_numbers or []
-        self.missing = missing or set()  # (data row, column index) of formulas Excel never computed
-        self.sheet = sheet  # the title of the sheet read when it is not ours
+        self.row_numbers: list[int] = []  # spreadsheet row of each dataset row
+        self.missing: set = set()  # (data row, column index) of formulas Excel never computed
+        self.sheet = ""  # the title of the sheet read when it is not ours
         self.fingerprints: dict[str, str | None] = {}
         self.pending: list = []
         self.existing: dict = {}
@@ -153,14 +152,24 @@ class ScorecardResource(resources.ModelResource):
             raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ được nhập dữ liệu."))
         kwargs.update(raise_errors=False, rollback_on_validation_errors=True, collect_failed_rows=False,
                       retain_instance_in_row_result=True)
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+        result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+        result.scorecard_resource = self  # the admin builds the preview from it
+        return result
 
     def row_number(self, index: int) -> int:
         """The spreadsheet row of the dataset's row `index` (1-based)."""
         return self.row_numbers[index - 1] if index <= len(self.row_numbers) else index + 1
 
     def before_import(self, dataset, **kwargs):
+        from .files import FileRefused, RawUpload, prepare
+
         self.file_name = kwargs.get("file_name") or ""
+        if isinstance(dataset, RawUpload):
+            try:
+                prepared = prepare(type(self), dataset)
+            except FileRefused as exc:
+                raise FileErrors([RowError(str(exc))]) from None
+            self.row_numbers, self.missing, self.sheet = prepared.row_numbers, prepared.missing, prepared.sheet
         self._match_headers(dataset)
         self.existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
         errors, first_row = [], {}

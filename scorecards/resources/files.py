@@ -21,9 +21,10 @@ from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
+from import_export.formats import base_formats
 
 from scorecards.text import fold
-from scorecards.transfer.readers import FileRefused, Sheet, read_upload
+from scorecards.transfer.readers import FileRefused, Sheet, read_upload  # noqa: F401 (FileRefused re-raised here)
 
 from . import cells
 
@@ -32,33 +33,98 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 MISSING_VALUE = _("công thức chưa có giá trị tính sẵn; mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên.")
 
-__all__ = ["FileRefused", "Upload", "read", "write", "template", "content_type"]
+__all__ = ["FileRefused", "RawUpload", "read_raw", "prepare", "write", "template", "content_type"]
+
+
+class RawUpload(tablib.Dataset):
+    """An upload as read, every sheet and row kept: the resource picks its sheet and header
+    (ScorecardResource.before_import calls `prepare`)."""
+
+    def __init__(self, workbook):
+        super().__init__()
+        self.workbook = workbook
+
+    def __bool__(self) -> bool:
+        # Its rows are filled in by the resource; the reader refused empty files already.
+        return True
 
 
 @dataclass
-class Upload:
-    """An upload as the resource will import it."""
+class Prepared:
+    """What `prepare` learnt about the rows it put in the dataset."""
 
-    dataset: tablib.Dataset
-    sheet: str = ""  # the sheet read, when it is not the resource's own (None for CSV)
     row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each data row
-    missing: set[tuple[int, int]] = field(default_factory=set)  # (data row index, column index) of formulas without value
+    missing: set[tuple[int, int]] = field(default_factory=set)  # (data row, column) of formulas without value
+    sheet: str = ""  # the sheet read, when it is not the resource's own
+
+
+class SpreadsheetFormat(base_formats.Format):
+    """The one import format the admin offers: XLSX or CSV, told apart by content, read by
+    scorecards.transfer.readers under the size, row and column limits."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # the library passes one; the reader decides by content
+
+    def get_title(self):
+        return _("Excel (.xlsx) hoặc CSV")
+
+    def create_dataset(self, in_stream):
+        return read_raw(in_stream)
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_extension(self):
+        return "xlsx"
+
+    def can_export(self):
+        return False
+
+
+class XLSXExport(base_formats.XLSX):
+    """Exports through our writer (numbers as numbers, formula guards, column widths)."""
+
+    def can_import(self):
+        return False
+
+
+class CSVExport(base_formats.CSV):
+    """CSV as a Vietnamese spreadsheet reads it (";" and a decimal comma, UTF-8 with BOM)."""
+
+    def can_import(self):
+        return False
+
+
+def max_mb() -> int:
+    from scorecards.transfer.readers import max_bytes
+
+    return max_bytes() // (1024 * 1024)
 
 
 def content_type(fmt: str) -> str:
     return XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
 
 
-def read(resource_class, data: bytes, filename: str) -> Upload:
-    """The upload as an Upload for `resource_class`; FileRefused with a Vietnamese reason."""
-    workbook = read_upload(data, filename)
-    sheet = _pick_sheet(resource_class, workbook)
+def read_raw(data: bytes, filename: str = "") -> RawUpload:
+    """Every sheet of an upload; FileRefused with a Vietnamese reason (never a traceback)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return RawUpload(read_upload(data, filename))
+
+
+def prepare(resource_class, dataset: RawUpload) -> Prepared:
+    """Fill `dataset` with the resource's sheet: headers from its header row, the data rows
+    below it without blank ones. FileRefused when there is nothing to import."""
+    sheet = _pick_sheet(resource_class, dataset.workbook)
     header_index = _find_header(resource_class, sheet)
     headers = [cells.clean_text(h) or f"__{i}" for i, h in enumerate(sheet.rows[header_index])]
-    dataset = tablib.Dataset(headers=headers)
-    other_sheet = workbook.format == "xlsx" and fold(sheet.title) != fold(str(resource_class.sheet_title))
-    upload = Upload(dataset, sheet=sheet.title if other_sheet else "")
+    other_sheet = dataset.workbook.format == "xlsx" and fold(sheet.title) != fold(str(resource_class.sheet_title))
+    prepared = Prepared(sheet=sheet.title if other_sheet else "")
     width = len(headers)
+    rows = []
     for index in range(header_index + 1, len(sheet.rows)):
         values = list(sheet.rows[index])[:width]
         if all(cells.is_blank(v) for v in values):
@@ -67,15 +133,20 @@ def read(resource_class, data: bytes, filename: str) -> Upload:
         number = sheet.first_row + index
         for column in range(width):
             if (number, column) in sheet.missing_formula_values:
-                upload.missing.add((len(upload.row_numbers) + 1, column))
-        dataset.append(values)
-        upload.row_numbers.append(number)
-    if not upload.row_numbers:
+                prepared.missing.add((len(rows) + 1, column))
+        rows.append(values)
+        prepared.row_numbers.append(number)
+    if not rows:
         raise FileRefused(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    return upload
+    dataset.wipe()
+    dataset.headers = headers
+    for values in rows:
+        dataset.append(values)
+    return prepared
 
 
 def _pick_sheet(resource_class, workbook) -> Sheet:
+    """The sheet named like the resource's, else the first sheet with data."""
     wanted = fold(str(resource_class.sheet_title))
     for sheet in workbook.sheets:
         if fold(sheet.title) == wanted:

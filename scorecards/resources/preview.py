@@ -81,6 +81,9 @@ class Preview:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     applied: bool = False
+    # What the preview saw of each row's target: {row key: fingerprint, None for new}. The
+    # confirm passes it back so that rows changed in between are refused, not overwritten.
+    seen: dict = field(default_factory=dict)
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.errors.append(RowError(str(message), row, str(column) if column else None))
@@ -147,7 +150,7 @@ def build(resource, result, *, filename: str = "", scope_label: str = "") -> Pre
     """The Preview of a library Result produced by one of our resources."""
     from .base import FileErrors
 
-    preview = Preview(kind=resource.slug, filename=filename, scope_label=scope_label)
+    preview = Preview(kind=resource.slug, filename=filename, scope_label=scope_label, seen=dict(resource.fingerprints))
     for error in result.base_errors:
         if isinstance(error.error, FileErrors):
             preview.errors.extend(error.error.errors)

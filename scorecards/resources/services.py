@@ -29,16 +29,14 @@ def run_import(slug: str, data: bytes, filename: str, *, scope=None, actor=None,
 
     resource_class = get_resource(slug)
     try:
-        upload = files.read(resource_class, data, filename)
+        dataset = files.read_raw(data, filename)
     except FileRefused as exc:
         preview = Preview(kind=slug, filename=filename, scope_label=scope_label(scope))
         preview.error(str(exc))
         return preview
-    resource = resource_class(scope=scope, actor=actor, seen=seen, row_numbers=upload.row_numbers, missing=upload.missing,
-                              sheet=upload.sheet)
-    result = resource.import_data(upload.dataset, dry_run=dry_run, file_name=filename, user=actor)
+    resource = resource_class(scope=scope, actor=actor, seen=seen)
+    result = resource.import_data(dataset, dry_run=dry_run, file_name=filename, user=actor)
     preview = build(resource, result, filename=filename, scope_label=scope_label(scope))
-    preview.seen = dict(resource.fingerprints)
     preview.applied = not dry_run and preview.ok
     return preview
 

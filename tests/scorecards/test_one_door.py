@@ -41,7 +41,8 @@ from tests.transfer.conftest import SCORE_HEADER, snapshot, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = reverse("scorecards:workspace")
-IMPORT = "admin:scorecards_score_transfer_import"
+IMPORT = "admin:scorecards_score_import"
+CONFIRM = "admin:scorecards_score_process_import"
 # What every stale refusal says, whichever door refused it.
 STALE_SCORE = "vừa được %s sửa lúc"  # services.scoring.stale_message (names who saved)
 STALE_RECORD = "vừa được người khác thay đổi sau khi bạn mở trang"  # services.records.stale_refusal
@@ -265,24 +266,25 @@ def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path
     a = browser(officer)
     upload = io.BytesIO(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "Theo tệp", "", ""]]))
     upload.name = "diem-2025.xlsx"
-    response = a.post(reverse(IMPORT), {"file": upload, "scope": period_2025.pk})
+    response = a.post(reverse(IMPORT), {"import_file": upload, "format": "0", "resource": "0", "scope": period_2025.pk})
     preview = response.context["preview"]
     assert preview.ok and [r.key for r in preview.changed] == ["2.3.2"]
-    token = response.context["token"]
-    assert token
+    form = response.context["confirm_form"]
+    token = {name: form[name].value() for name in form.fields}
+    assert token["import_file_name"] and token["seen"]
     # Meanwhile another officer corrects the same score.
     s = score(period_2025, "2.3.2")
     apply_score_changes(period_2025, [ScoreChange(s.pk, {"self_points": Decimal("0.5")}, s.version)], actor=officer_b)
     before = snapshot()
 
-    response = a.post(reverse(IMPORT), {"token": token})
+    response = a.post(reverse(CONFIRM), token)
     assert response.status_code == 200 and not response.context["preview"].applied
     assert "“2.3.2” đã được thay đổi sau khi bạn xem trước" in response.content.decode()
     assert snapshot() == before
     assert score(period_2025, "2.3.2").self_points == Decimal("0.5")
     assert not events_by(officer).exists()
     # The token was used up: confirming again does nothing either.
-    assert a.post(reverse(IMPORT), {"token": token}).status_code == 302
+    assert a.post(reverse(CONFIRM), token).status_code == 302
     assert snapshot() == before
 
 

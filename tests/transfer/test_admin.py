@@ -1,5 +1,6 @@
-"""The admin page: template download, upload → preview → confirm; exports follow the
-change list's filters; the wrong persona is refused."""
+"""The admin pages (django-import-export's views with our resources): template download,
+upload → preview → confirm; exports follow the change list's filters and ask for the
+period when the list does not say; the wrong persona is refused."""
 import io
 from decimal import Decimal
 
@@ -13,7 +14,9 @@ from tests.conftest import DEMO_PASSWORD
 
 from .conftest import SCORE_HEADER, xlsx
 
-IMPORT = "admin:scorecards_score_transfer_import"
+IMPORT = "admin:scorecards_score_import"
+CONFIRM = "admin:scorecards_score_process_import"
+EXPORT = "admin:scorecards_score_export"
 
 
 def login(client, user):
@@ -22,9 +25,24 @@ def login(client, user):
     return client
 
 
+def upload(client, data: bytes, name: str, scope=None, url=IMPORT):
+    file = io.BytesIO(data)
+    file.name = name
+    fields = {"import_file": file, "format": "0", "resource": "0"}
+    if scope is not None:
+        fields["scope"] = scope.pk
+    return client.post(reverse(url), fields)
+
+
+def confirm_fields(response) -> dict:
+    form = response.context["confirm_form"]
+    return {name: form[name].value() for name in form.fields}
+
+
 def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client, officer, period_2025):
     login(client, officer)
-    response = client.get(reverse("admin:scorecards_score_transfer_template", args=["xlsx"]))
+    response = client.get(reverse("admin:scorecards_score_template", args=["xlsx"]))
+    assert response["Content-Disposition"] == 'attachment; filename="mau-diem.xlsx"'
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb["Điểm"]
     assert [c.value for c in ws[1]][:4] == ["Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"]
@@ -32,18 +50,16 @@ def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client,
     ws.append(["2.3.2", "", "", "0,75", "Đã xử lý văn bản", None, None])
     filled = io.BytesIO()
     wb.save(filled)
-    filled.seek(0)
-    filled.name = "diem-2025.xlsx"
 
-    response = client.post(reverse(IMPORT), {"file": filled, "scope": period_2025.pk})
+    response = upload(client, filled.getvalue(), "diem-2025.xlsx", period_2025)
     assert response.status_code == 200
     preview = response.context["preview"]
     assert preview.ok and [r.key for r in preview.changed] == ["2.3.2"]
     assert "(trống)" in response.content.decode() and "0,75" in response.content.decode()
     assert Score.objects.get(period=period_2025, criterion__code="2.3.2").self_points is None
 
-    response = client.post(reverse(IMPORT), {"token": response.context["token"]})
-    assert response.status_code == 302
+    response = client.post(reverse(CONFIRM), confirm_fields(response))
+    assert response.status_code == 302, response.content.decode()[:3000]
     score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
     assert score.self_points == Decimal("0.75") and score.history.first().history_user == officer
 
@@ -51,19 +67,35 @@ def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client,
 def test_a_broken_file_is_explained_row_by_row_and_cannot_be_confirmed(client, officer, period_2025, db_state):
     login(client, officer)
     before = db_state()
-    upload = io.BytesIO(xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""], ["9.9", "1", "", "", ""]]))
-    upload.name = "loi.xlsx"
-    response = client.post(reverse(IMPORT), {"file": upload, "scope": period_2025.pk})
+    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""], ["9.9", "1", "", "", ""]]), "loi.xlsx",
+                      period_2025)
     html = response.content.decode()
     assert "“abc” không phải là số" in html and "Không có tiêu chí mã “9.9”" in html
-    assert response.context["token"] == "" and "Xác nhận nhập" not in html
+    assert response.context.get("confirm_form") is None and "Xác nhận nhập" not in html
     assert db_state() == before
 
 
-def test_an_old_token_cannot_be_replayed(client, officer, period_2025):
+def test_a_file_that_is_not_a_spreadsheet_gets_its_reason(client, officer, period_2025, db_state):
     login(client, officer)
-    response = client.post(reverse(IMPORT), {"token": "0" * 32})
-    assert response.status_code == 302
+    before = db_state()
+    response = upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "diem.xlsx", period_2025)
+    assert "bị đổi tên" in response.content.decode()
+    assert db_state() == before
+
+
+def test_a_stored_upload_cannot_be_confirmed_from_another_session(client, officer, period_2025, db_state):
+    login(client, officer)
+    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "a.xlsx", period_2025)
+    fields = confirm_fields(response)
+    other = client.__class__()
+    login(other, officer)
+    before = db_state()
+    assert other.post(reverse(CONFIRM), fields).status_code == 302
+    assert db_state() == before
+    # Replaying a confirm that was used is refused too.
+    assert client.post(reverse(CONFIRM), fields).status_code == 302
+    assert client.post(reverse(CONFIRM), fields).status_code == 302
+    assert Score.objects.get(period=period_2025, criterion__code="2.3.2").self_points == 1
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "leader"])
@@ -75,20 +107,33 @@ def test_other_personas_cannot_import(client, persona, request, period_2025):
 
 def test_the_export_follows_the_change_list_filters(client, officer, period_2024, period_2025):
     login(client, officer)
-    url = reverse("admin:scorecards_score_transfer_export", args=["xlsx"])
-    response = client.get(url, {"period__id__exact": period_2024.pk, "criterion__scoring_source": "survey"})
+    url = reverse(EXPORT) + f"?period__id__exact={period_2024.pk}&criterion__scoring_source=survey"
+    response = client.post(url, {"format": "0", "resource": "0"})
+    assert response["Content-Disposition"] == 'attachment; filename="diem-2024.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Điểm"]
     codes = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert codes and all(code.endswith("KS") for code in codes)
-    # No period filter and several periods: refused with a message, not a mixed file.
-    response = client.get(url)
-    assert response.status_code == 302
+
+
+def test_an_unfiltered_export_asks_for_the_period(client, officer, period_2024, period_2025):
+    login(client, officer)
+    response = client.post(reverse(EXPORT), {"format": "0", "resource": "0"})
+    assert response.status_code == 200 and "Chọn kỳ đánh giá cần xuất." in response.content.decode()
+    response = client.post(reverse(EXPORT), {"format": "1", "resource": "0", "scope": period_2025.pk})
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+    assert response["Content-Disposition"] == 'attachment; filename="diem-2025.csv"'
 
 
 def test_the_change_list_shows_the_buttons(client, officer):
     login(client, officer)
     html = client.get(reverse("admin:scorecards_score_changelist")).content.decode()
     assert "Nhập từ Excel" in html and "Xuất Excel" in html and "Tải tệp mẫu" in html
+
+
+def test_the_leader_sees_no_import_button(client, leader):
+    login(client, leader)
+    html = client.get(reverse("admin:scorecards_score_changelist")).content.decode()
+    assert "Nhập từ Excel" not in html and "Xuất Excel" in html
 
 
 MODELS = ["agency", "province", "criterion", "assignment", "score", "sipasvalue", "nationalresult"]
@@ -98,17 +143,19 @@ MODELS = ["agency", "province", "criterion", "assignment", "score", "sipasvalue"
 def test_every_kind_has_its_pages(client, officer, model, period_2024):
     login(client, officer)
     assert client.get(reverse(f"admin:scorecards_{model}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:scorecards_{model}_transfer_import")).status_code == 200
+    assert client.get(reverse(f"admin:scorecards_{model}_import")).status_code == 200
     for fmt in ("xlsx", "csv"):
-        response = client.get(reverse(f"admin:scorecards_{model}_transfer_template", args=[fmt]))
+        response = client.get(reverse(f"admin:scorecards_{model}_template", args=[fmt]))
         assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
     filters = {"criterion": {"framework__id__exact": period_2024.framework_id},
                "assignment": {"period__id__exact": period_2024.pk}, "score": {"period__id__exact": period_2024.pk},
                "sipasvalue": {"period__id__exact": period_2024.pk}}.get(model, {})
-    response = client.get(reverse(f"admin:scorecards_{model}_transfer_export", args=["csv"]), filters)
-    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    response = client.post(reverse(f"admin:scorecards_{model}_export") + (f"?{query}" if query else ""),
+                           {"format": "1", "resource": "0"})
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf"), response.content[:500]
 
 
 def test_an_unknown_format_is_not_found(client, officer):
     login(client, officer)
-    assert client.get(reverse("admin:scorecards_score_transfer_template", args=["pdf"])).status_code == 404
+    assert client.get(reverse("admin:scorecards_score_template", args=["pdf"])).status_code == 404
