@@ -204,6 +204,19 @@ class TransferAdminMixin(ImportExportMixin):
             raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": _("kỳ đánh giá") if kind == "period" else _("bộ chỉ số")})
         return model.objects.get(pk=ids[0])
 
+    def get_export_queryset(self, request):
+        """The change list's rows with its filters and search; a malformed filter in the URL
+        is a 400 with a Vietnamese message, not a server error."""
+        from django.contrib.admin.options import IncorrectLookupParameters
+        from django.core.exceptions import BadRequest, ValidationError
+
+        try:
+            queryset = super().get_export_queryset(request)
+            queryset.exists()  # bad filter values fail here, not in the middle of the export
+        except (IncorrectLookupParameters, ValueError, ValidationError):
+            raise BadRequest(_("Bộ lọc trong địa chỉ trang không hợp lệ.")) from None
+        return queryset
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         fmt = "csv" if isinstance(file_format, files.CSVExport) else "xlsx"
         scope = self.export_scope(request, queryset)

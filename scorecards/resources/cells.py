@@ -14,6 +14,16 @@ class CellError(ValueError):
     """A cell that cannot be read as the column expects; the message is Vietnamese."""
 
 
+def refuse_dates(value) -> None:
+    """Excel turns "1.5" or "1/3" typed into a number cell into a date; say what it did."""
+    from datetime import date, datetime, time
+
+    if isinstance(value, (date, datetime, time)):
+        shown = value.strftime("%d/%m/%Y") if isinstance(value, date) else value.strftime("%H:%M")
+        raise CellError(_("Excel đã tự đổi ô này thành ngày, giờ (%(value)s): đặt định dạng ô là Số hoặc Văn bản "
+                          "rồi gõ lại giá trị.") % {"value": shown})
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(SPACES + "\r\n"))
 
@@ -58,6 +68,7 @@ def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
     """
     if is_blank(value):
         return None
+    refuse_dates(value)
     if isinstance(value, bool):
         raise CellError(_("“%(value)s” không phải là số.") % {"value": value})
     if isinstance(value, int):

@@ -24,6 +24,10 @@ class TextWidget(widgets.CharWidget):
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
+        try:
+            cells.refuse_dates(value)
+        except cells.CellError as exc:
+            raise ValueError(str(exc)) from None
         text = cells.clean_text(value)
         if self.required and not text:
             raise ValueError(_("bắt buộc, không được để trống."))
@@ -143,6 +147,10 @@ class CodeWidget(widgets.ForeignKeyWidget):
         self.table = {self.key(getattr(o, self.field)): o for o in objects}
 
     def clean(self, value, row=None, **kwargs):
+        try:
+            cells.refuse_dates(value)
+        except cells.CellError as exc:
+            raise ValueError(str(exc)) from None
         text = cells.clean_text(value)
         if not text:
             if self.required:

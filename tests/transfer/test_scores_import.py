@@ -115,3 +115,26 @@ def test_a_published_period_previews_its_refusal_and_writes_nothing(period_2024,
     assert not preview.ok and not preview.applied
     assert any("đã công bố" in str(e) for e in preview.errors)
     assert db_state() == before
+
+
+def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(period_2025, officer, db_state):
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Điểm"
+    ws.append(SCORE_HEADER)
+    ws.append(["2.3.2", datetime.datetime(2026, 5, 1), "", "", ""])  # "1.5" typed in a date-guessing cell
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    before = db_state()
+    preview = services.run_import("scores", out.getvalue(), "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    assert not preview.applied
+    [error] = preview.errors
+    assert error.row == 2 and error.column == "Điểm tự đánh giá" and "Excel đã tự đổi ô này thành ngày" in error.message
+    assert "01/05/2026" in error.message
+    assert db_state() == before
