@@ -41,7 +41,9 @@ class AppraisalForm(VersionedForm):
     ROUNDS = ((1, _("Vòng 1 (Bộ Nội vụ thẩm định)")), (2, _("Vòng 2 (sau giải trình)")))
 
     round = forms.TypedChoiceField(label=_("Vòng thẩm định"), choices=ROUNDS, coerce=int)
-    points = forms.DecimalField(label=_("Điểm thẩm định"), required=False, **POINTS_FIELD)
+    # Required: a blank box would erase the round's points (clear them in the scorecard grid).
+    points = forms.DecimalField(label=_("Điểm thẩm định"), **POINTS_FIELD,
+                                error_messages={"required": _("Cần nhập điểm thẩm định của vòng đã chọn.")})
     reason = forms.CharField(label=_("Nguyên nhân chưa đạt điểm tối đa"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 

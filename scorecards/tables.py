@@ -117,6 +117,8 @@ class AuditTable(tables.Table):
 def describe_event(event) -> str:
     """Old → new values and the comment of an event, as short HTML."""
     data = event.data or {}
+    if data.get("model"):
+        return _describe_record(data)
     parts = []
     for field, (old, new) in (data.get("changes") or {}).items():
         label = FIELD_LABELS.get(field, field)
@@ -131,6 +133,34 @@ def describe_event(event) -> str:
         html += format_html('<div class="comment">{}: {}</div>', _("Ý kiến"), data["comment"])
     if data.get("reason"):
         html += format_html("<div>{}: {}</div>", _("Lý do"), data["reason"])
+    return html
+
+
+def _describe_record(data) -> str:
+    """A record.* event: which row, and each field by its label, old → new (raw values)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(data["model"])
+    except (LookupError, ValueError):
+        model = None
+
+    def label(name):
+        try:
+            return str(model._meta.get_field(name).verbose_name) if model else name
+        except Exception:
+            return name
+
+    def raw(value):
+        if value in (None, "", []):
+            return "—"
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return text if len(text) <= 120 else text[:117] + "…"
+
+    html = format_html("<div><b>{}</b> {}</div>", model._meta.verbose_name.capitalize() if model else data["model"],
+                       data.get("object", ""))
+    for name, (old, new) in (data.get("changes") or {}).items():
+        html += format_html("<div>{}: {} → {}</div>", label(name), raw(old), raw(new))
     return html
 
 

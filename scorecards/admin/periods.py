@@ -24,6 +24,12 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, GuardedAdmin):
               "explanation_deadline", "published_decision")
     actions = ["sync_sipas"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != "draft":
+            readonly += ["year", "subject", "framework"]  # agencies' work hangs on them
+        return readonly
+
     def save_model(self, request, obj, form, change):
         from scorecards.services.periods import ensure_scores
 

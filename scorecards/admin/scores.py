@@ -71,6 +71,14 @@ class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin, GuardedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version is shown, never saved back (that would bypass the score service)."""
+        from django.core.exceptions import PermissionDenied
+
+        if request.method == "POST":
+            raise PermissionDenied(_("Lịch sử chỉ để xem: sửa điểm ở trang tiêu chí hoặc bảng điểm."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         """The form already ran Score.clean(); the one door locks, checks the version the
         form was opened at, and audits."""

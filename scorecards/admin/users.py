@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.choices import AuditAction
 from scorecards.models import User
 from scorecards.permissions import GROUP_NAMES, is_sysadmin
 
@@ -72,7 +73,35 @@ class UserAdmin(BaseUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += [*SUPERUSER_ONLY, "last_login", "date_joined"]
+            if obj is not None and obj.pk == request.user.pk:
+                # Nobody but a superuser changes their own roles: a system administrator
+                # cannot give himself rights on scores.
+                readonly += ["groups", "is_staff", "is_active"]
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in form.changed_data if name not in ("password", "password1", "password2")]
+        self._audit(request, obj, AuditAction.USER_CHANGED if change else AuditAction.USER_CREATED, fields=changed)
+
+    def save_related(self, request, form, formsets, change):
+        before = sorted(form.instance.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            self._audit(request, form.instance, AuditAction.USER_CHANGED, groups=[before, after])
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            self._audit(request, self.get_object(request, id), AuditAction.USER_PASSWORD_SET)
+        return response
+
+    @staticmethod
+    def _audit(request, user, action, **data):
+        from scorecards.models import AuditEvent
+
+        AuditEvent.log(action, actor=request.user, user=user.username, user_id=user.pk, **data)
 
 
 admin.site.unregister(Group)

@@ -20,6 +20,7 @@ from scorecards.models import (
     Agency, Assignment, Criterion, EvaluationPeriod, Framework, NationalResult, Province, Score,
     SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue, User,
 )
+from scorecards.choices import FROZEN_STATUSES, ScoreState
 from scorecards.services.periods import ensure_scores
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "dien_bien_demo.json"
@@ -32,17 +33,13 @@ def _dec(value):
 
 
 def upsert(model, lookup: dict, values: dict):
-    """get_or_create, then save only the fields that differ (no history noise)."""
+    """Create the row when it is missing; an existing row is left as it is, so that a second
+    run never undoes what users changed since (no data is lost, no change goes unaudited)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
         return obj, True
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save()
     return obj, False
 
 
@@ -87,16 +84,20 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
                 published_decision=p["published_decision"], self_assessment_deadline=deadline,
             )
         for code, lead in p["assignments"].items():
-            assignment, _ = upsert(Assignment, {"period": period, "criterion": criteria[code]}, {"lead_agency": agencies[lead]})
-            wanted = {agencies[s].pk for s in p["supporting"].get(code, [])}
-            if set(assignment.supporting_agencies.values_list("pk", flat=True)) != wanted:
-                assignment.supporting_agencies.set(wanted)
+            assignment, created = upsert(Assignment, {"period": period, "criterion": criteria[code]},
+                                         {"lead_agency": agencies[lead]})
+            if created:
+                assignment.supporting_agencies.set([agencies[s].pk for s in p["supporting"].get(code, [])])
         ensure_scores(period)
         scores = {s.criterion.code: s for s in Score.objects.filter(period=period).select_related("criterion")}
+        # A finished period's scores were reviewed and accepted before the Ministry appraised them.
+        state = ScoreState.ACCEPTED if period.status in FROZEN_STATUSES else ScoreState.DRAFT
         for code, values in p["scores"].items():
             score = scores[code]
+            if score.version != 1 or score.updated_by_id is not None:
+                continue  # a user has worked on it: leave it
             wanted = {"self_points": _dec(values.get("self")), "appraised_points": _dec(values.get("appraised")),
-                      "appraisal_reason": values.get("reason", "")}
+                      "appraisal_reason": values.get("reason", ""), "state": state}
             if any(getattr(score, k) != v for k, v in wanted.items()):
                 for k, v in wanted.items():
                     setattr(score, k, v)
@@ -158,6 +159,6 @@ def _load_sipas_points(period, data, year):
         return
     for score in Score.objects.filter(period=period, criterion__scoring_source="sipas").select_related("criterion"):
         points = sipas_points(Decimal(published["sipas_pct"]), score.criterion.max_points)
-        if score.appraised_points != points:
+        if score.appraised_points is None:
             score.appraised_points = points
             score.save()

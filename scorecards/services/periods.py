@@ -28,9 +28,13 @@ def resolve_period(year: int | None = None, period_id: int | None = None) -> Eva
     qs = EvaluationPeriod.objects.select_related("framework", "subject")
     if period_id is not None:
         try:
-            return qs.get(pk=period_id)
+            period = qs.get(pk=period_id)
         except EvaluationPeriod.DoesNotExist:
             raise CommandError(_("Không có kỳ đánh giá #%(id)s.") % {"id": period_id}) from None
+        if year is not None and period.year != year:
+            raise CommandError(_("Kỳ đánh giá mã %(id)s thuộc năm %(actual)s, không phải năm %(year)s.") % {
+                "id": period_id, "actual": period.year, "year": year})
+        return period
     if year is None:
         raise CommandError(_("Cần --year hoặc --period."))
     matches = list(qs.for_year(year)[:2])

@@ -79,8 +79,14 @@ def frozen_refusal(obj) -> str | None:
 
 def delete_refusal(obj) -> str | None:
     """Why `obj` cannot be deleted (frozen, or a kind of row that is never deleted), or None."""
-    from scorecards.models import EvaluationPeriod, Score
+    from reports.models import ReportRecord
+    from scorecards.models import Agency, Assignment, EvaluationPeriod, Score
 
+    if isinstance(obj, Agency) and (Assignment.objects.for_agency(obj.pk).exists() or obj.periods.exists()):
+        return _("“%(agency)s” đã được phân công hoặc đánh giá: không xoá (các kỳ đã qua vẫn cần tên này); "
+                 "bỏ chọn “Đang hoạt động” thay cho xoá.") % {"agency": obj}
+    if isinstance(obj, ReportRecord) and obj.period.status in FROZEN_STATUSES:
+        return obj.period.frozen_message()
     if isinstance(obj, Score) and obj.period.status != PeriodStatus.DRAFT:
         # (A draft period is deleted with its score rows.)
         return _("Dòng điểm gắn với tiêu chí của kỳ đánh giá: không xoá, chỉ sửa điểm.")
@@ -104,8 +110,14 @@ def _require_manager(actor):
 
 
 def _values(obj) -> dict:
-    return {f.attname: f.value_to_string(obj) for f in obj._meta.concrete_fields
-            if f.editable and f.attname not in ("search_text",)}
+    """The row's editable values as JSON-safe text (None stays None), by field name."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if not f.editable or f.name == "search_text":
+            continue
+        value = f.value_from_object(obj)
+        out[f.name] = None if value is None else f.value_to_string(obj)
+    return out
 
 
 def _audit(action, obj, actor, **data):

@@ -196,17 +196,23 @@ def grant_exception(period_id: int, agency, *, actor, until: datetime, reason: s
 
 
 @transaction.atomic
-def change_period_status(period_id: int, to_status: str, *, actor, reason: str = "") -> EvaluationPeriod:
+def change_period_status(period_id: int, to_status: str, *, actor, reason: str = "",
+                         from_status: str | None = None) -> EvaluationPeriod:
     """Move a period one step along policy.PERIOD_TRANSITIONS (e.g. lock self-assessment:
     "chốt điểm"; publish; close); audited with the reason.
 
     Raises PermissionDenied unless the actor is Sở Nội vụ; ValidationError when the table
-    has no such step from the current status, or when a step back has no reason.
+    has no such step from the current status, when a step back has no reason, or when
+    `from_status` (the status the page showed) is no longer the period's.
     Opening self-assessment creates the missing score rows.
     """
     if not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới được chuyển giai đoạn."))
     period = lock_period(period_id)
+    if from_status and from_status != period.status:
+        # The page was opened before someone else moved the period: its button is stale.
+        raise ValidationError(_("Kỳ đánh giá năm %(year)s vừa được chuyển sang “%(status)s”; tải lại trang trước khi "
+                                "chuyển tiếp.") % {"year": period.year, "status": period.get_status_display()})
     step = PERIOD_TRANSITIONS.get(period.status, {}).get(to_status)
     if step is None:
         label = PeriodStatus(to_status).label if to_status in PeriodStatus.values else to_status

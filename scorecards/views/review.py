@@ -138,7 +138,8 @@ class PeriodStepView(HomeAffairsRequiredMixin, View):
         period = get_object_or_404(EvaluationPeriod, pk=period_id)
         try:
             period = workflow.change_period_status(period.pk, request.POST.get("status", ""), actor=request.user,
-                                                   reason=request.POST.get("reason", ""))
+                                                   reason=request.POST.get("reason", ""),
+                                                   from_status=request.POST.get("from_status") or None)
         except ValidationError as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:

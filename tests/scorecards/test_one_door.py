@@ -545,8 +545,8 @@ def test_deleting_a_draft_periods_assignment_is_logged_with_its_values(client, o
     event = AuditEvent.objects.get(action=AuditAction.RECORD_DELETED)
     assert (event.actor, event.actor_name, event.period) == (officer, "Cán bộ Sở Nội vụ", draft_period)
     assert event.data["model"] == "scorecards.assignment" and event.data["object_id"] == assignment.pk
-    assert event.data["values"] == {"id": str(assignment.pk), "period_id": str(draft_period.pk), "criterion_id": str(criterion.pk),
-                                    "lead_agency_id": str(agency_tuphap.pk), "supporting_agencies": []}
+    assert event.data["values"] == {"id": str(assignment.pk), "period": str(draft_period.pk), "criterion": str(criterion.pk),
+                                    "lead_agency": str(agency_tuphap.pk), "supporting_agencies": []}
 
 
 def test_a_deleted_assignment_keeps_its_supporting_agencies_in_the_log(client, officer, draft_period, agency_tuphap):
@@ -603,3 +603,114 @@ def test_the_log_keeps_the_authors_name_after_the_account_changes(client, period
     client.force_login(officer)
     html = client.get(reverse("scorecards:log")).content.decode()
     assert "Cán bộ Sở Tư pháp" in html and "Nguyễn Văn Mới" not in html
+
+
+# --- 7. what a new user's attack found -----------------------------------------------------
+
+def test_a_system_administrator_cannot_give_himself_roles(client, sysadmin, home_affairs_group):
+    client.force_login(sysadmin)
+    url = reverse("admin:scorecards_user_change", args=[sysadmin.pk])
+    form = client.get(url).context["adminform"].form
+    assert "groups" not in form.fields and "is_staff" not in form.fields
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    data.update(groups=[home_affairs_group.pk], is_staff="on", date_joined_0="01/01/2026", date_joined_1="00:00:00")
+    client.post(url, data)
+    assert not sysadmin.groups.filter(pk=home_affairs_group.pk).exists()
+
+
+def test_account_changes_are_in_the_audit_log(client, sysadmin, tuphap, leader):
+    from django.contrib.auth.models import Group
+
+    client.force_login(sysadmin)
+    url = reverse("admin:scorecards_user_change", args=[tuphap.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v not in (None, [])}
+    data.update(first_name="Cán bộ mới", agency=tuphap.agency_id, is_active="on", is_staff="",
+                groups=[Group.objects.get(name="Lãnh đạo").pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    event = AuditEvent.objects.filter(action="user.changed", actor=sysadmin).latest("pk")
+    assert event.data["user"] == "sotuphap"
+    assert any("first_name" in (e.data.get("fields") or []) for e in AuditEvent.objects.filter(action="user.changed"))
+    assert AuditEvent.objects.filter(action="user.changed", data__groups__isnull=False).exists()
+    response = client.post(f"/admin/scorecards/user/{tuphap.pk}/password/",
+                           {"password1": "mot-mat-khau-dai-2026", "password2": "mot-mat-khau-dai-2026",
+                            "usable_password": "true"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="user.password_set", actor=sysadmin, data__user="sotuphap").exists()
+
+
+def test_an_agency_in_use_is_never_deleted(client, officer):
+    from scorecards.models import Agency
+
+    agency = Agency.objects.get(code="so-tai-chinh")
+    client.force_login(officer)
+    before = snapshot()
+    response = client.post(reverse("admin:scorecards_agency_changelist"),
+                           {"action": "delete_selected", "_selected_action": [agency.pk], "post": "yes"}, follow=True)
+    assert "không xoá" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_published_periods_report_record_is_never_deleted(client, officer, period_2024):
+    from reports.models import ReportRecord
+
+    record = ReportRecord.objects.get(period=period_2024)
+    client.force_login(officer)
+    before = snapshot()
+    client.post(reverse("admin:reports_reportrecord_changelist"),
+                {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
+    assert ReportRecord.objects.filter(pk=record.pk).exists() and snapshot() == before
+
+
+def test_a_stale_board_button_does_not_undo_a_newer_step(client, officer, period_2025):
+    from scorecards.services import workflow
+
+    workflow.change_period_status(period_2025.pk, "appraisal", actor=officer)
+    workflow.change_period_status(period_2025.pk, "explanation", actor=officer)
+    client.force_login(officer)
+    response = client.post(reverse("scorecards:period_step", args=[period_2025.pk]),
+                           {"status": "appraisal", "from_status": "self_assessment"}, follow=True)
+    period_2025.refresh_from_db()
+    assert period_2025.status == "explanation"
+    assert "vừa được chuyển sang" in response.content.decode()
+
+
+def test_year_and_period_of_a_command_must_agree(period_2025, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="thuộc năm 2025, không phải năm 2023"):
+        call_command("export_scores", "--year", "2023", "--period", str(period_2025.pk), "--output", str(tmp_path / "a.xlsx"))
+
+
+def test_the_score_history_page_never_saves(client, officer, period_2025):
+    s = score(period_2025, "2.3.2")
+    client.force_login(officer)
+    version = s.history.first().history_id
+    response = client.post(f"/admin/scorecards/score/{s.pk}/history/{version}/", {"seen_version": s.version})
+    assert response.status_code == 403
+    assert score(period_2025, "2.3.2").version == s.version
+
+
+def test_the_appraisal_box_may_not_be_left_empty(client, officer, period_2025):
+    from scorecards.services import workflow
+
+    workflow.change_period_status(period_2025.pk, "appraisal", actor=officer)
+    s = score(period_2025, "7.1.4")
+    client.force_login(officer)
+    response = client.post(reverse("scorecards:score", args=[s.pk]),
+                           {"action": "appraise", "round": "1", "points": "", "reason": "r", "version": s.version})
+    assert response.status_code == 400 and "Cần nhập điểm thẩm định" in response.content.decode()
+    assert score(period_2025, "7.1.4").version == s.version
+
+
+def test_a_second_load_demo_keeps_what_users_changed(officer, period_2025):
+    from scorecards.models import Agency
+    from scorecards.services.demo import load_demo
+    from scorecards.services.records import save_record
+
+    agency = Agency.objects.get(code="so-tu-phap")
+    agency.short_name = "STP mới"
+    save_record(agency, actor=officer)
+    load_demo(password="demo-pass-123")
+    assert Agency.objects.get(code="so-tu-phap").short_name == "STP mới"
