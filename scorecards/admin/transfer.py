@@ -153,6 +153,7 @@ class TransferAdminMixin(ImportExportMixin):
         if context is None:
             return response
         context.update(self._transfer_context(request))
+        context["title"] = _("Nhập %(kind)s từ Excel") % {"kind": self.resource_class.label}
         result = context.get("result")
         if result is not None:
             preview = build(result.scorecard_resource, result, filename=request.FILES["import_file"].name,
@@ -179,7 +180,7 @@ class TransferAdminMixin(ImportExportMixin):
         if not preview.ok:
             # Refused as a whole (rolled back): show why, nothing was written.
             context = {**self.admin_site.each_context(request), **self._transfer_context(request),
-                       "title": _("Nhập %(kind)s từ Excel") % {"kind": str(resource.label).lower()},
+                       "title": _("Nhập %(kind)s từ Excel") % {"kind": resource.label},
                        "opts": self.model._meta, "preview": preview}
             return TemplateResponse(request, [self.import_template_name], context)
         messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": resource.file_name, "summary": preview.summary()})

@@ -35,8 +35,13 @@ def agency_emails(agency_id) -> list[str]:
     return _emails(User.objects.filter(is_active=True, agency_id=agency_id, groups__name=AGENCY_STAFF).distinct())
 
 
+def absolute(path: str) -> str:
+    """A link that works from an e-mail: SITE_URL (e.g. https://cchc.example.vn) + path."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def _score_url(score) -> str:
-    return reverse("scorecards:score", args=[score.pk])
+    return absolute(reverse("scorecards:score", args=[score.pk]))
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:
@@ -127,6 +132,6 @@ def _remind_period(period, kind, deadline, pending, label) -> int:
                 "Hạn %(label)s năm %(year)s là %(deadline)s. %(agency)s còn %(count)s tiêu chí chưa xong: %(codes)s.\n"
                 "Vào: %(url)s"
             ) % {"label": label, "year": period.year, "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
-                 "agency": agency.name, "count": len(codes), "codes": ", ".join(codes), "url": reverse("scorecards:workspace")}
+                 "agency": agency.name, "count": len(codes), "codes": ", ".join(codes), "url": absolute(reverse("scorecards:workspace"))}
             sent += _send(subject, body, agency_emails(agency_id))
     return sent

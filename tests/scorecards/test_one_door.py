@@ -714,3 +714,18 @@ def test_a_second_load_demo_keeps_what_users_changed(officer, period_2025):
     save_record(agency, actor=officer)
     load_demo(password="demo-pass-123")
     assert Agency.objects.get(code="so-tu-phap").short_name == "STP mới"
+
+
+def test_links_in_e_mails_are_absolute(settings, period_2025, tuphap, officer, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from scorecards.services import workflow
+
+    settings.SITE_URL = "https://cchc.dienbien.gov.vn"
+    officer.email = "snv@example.vn"
+    officer.save()
+    s = score(period_2025, "2.3.2")
+    s = workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_score(s.pk, actor=tuphap, version=s.version)
+    assert any(f"https://cchc.dienbien.gov.vn/diem/{s.pk}/" in m.body for m in mail.outbox)
