@@ -89,6 +89,10 @@ class ScorecardResource(resources.ModelResource):
 
     def __init__(self, scope=None, actor=None, seen: dict | None = None):
         super().__init__()
+        for column in self.fields.values():
+            # Headers in the current language, translated once (the library compares them
+            # with the row's keys dozens of times a row).
+            column.column_name = str(column.column_name)
         self.scope = scope
         self.actor = actor
         self.seen = seen
