@@ -136,6 +136,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Day-first date input and display (Django's "vi" locale has no input formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -150,6 +152,12 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/private-media-not-served/"
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Limits on an import file (scorecards.transfer.readers): past any of them the file is
+# refused with a message naming the limit, before it can hold a worker.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)  # data rows of a sheet (the header row not counted)
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)  # all members of an XLSX zip
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_767)  # Excel's own limit for one cell
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -157,6 +165,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # django.core.mail.backends.smtp.EmailBackend with the SMTP server below.
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "chiso-cchc@localhost")
+# The address links in e-mails start with (notifications are sent outside any request).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")

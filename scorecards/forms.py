@@ -1,4 +1,5 @@
 """Forms of the agency workspace and the review: they parse input, services decide."""
+from datetime import time
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,24 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.models import Agency
 
 POINTS_FIELD = {"max_digits": 7, "decimal_places": 3, "min_value": Decimal(0), "localize": True}
+
+
+END_OF_WORKING_DAY = time(17, 0)
+
+
+class DeadlineField(forms.SplitDateTimeField):
+    """A deadline typed as a date (10/04/2025) means 17:00 that day, the end of the working
+    day, unless a time is given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(*args, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if data_list and data_list[0] and not data_list[1]:
+            data_list = [data_list[0], END_OF_WORKING_DAY]
+        return super().compress(data_list)
 
 
 class VersionedForm(forms.Form):
@@ -58,7 +77,7 @@ class EvidenceForm(forms.Form):
                            error_messages={"required": _("Chưa chọn tệp."), "empty": _("Tệp rỗng (0 byte).")},
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}))
     doc_number = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)
-    doc_date = forms.DateField(label=_("Ngày văn bản"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    doc_date = forms.DateField(label=_("Ngày văn bản"), required=False,  # day first: config/formats
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
@@ -70,7 +89,7 @@ class EvidenceForm(forms.Form):
 
 class ExceptionForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Agency.objects.none())
-    until = forms.DateTimeField(label=_("Được sửa đến"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    until = forms.DateTimeField(label=_("Được sửa đến"),  # day first or datetime-local: config/formats
                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     reason = forms.CharField(label=_("Lý do"), max_length=500)
 

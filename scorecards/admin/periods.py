@@ -24,6 +24,16 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, GuardedAdmin):
               "explanation_deadline", "published_decision")
     actions = ["sync_sipas"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("self_assessment_deadline", "explanation_deadline"):
+            from django.contrib.admin.widgets import AdminSplitDateTime
+
+            from scorecards.forms import DeadlineField
+
+            return DeadlineField(label=db_field.verbose_name, required=False, widget=AdminSplitDateTime,
+                                 help_text=_("Chỉ ghi ngày thì hạn là 17:00 ngày đó."))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status != "draft":
