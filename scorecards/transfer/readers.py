@@ -17,10 +17,11 @@ file, with a Vietnamese message naming the limit, before it can hold a worker:
   compression ratio, number of members);
 * XML is parsed with defusedxml (openpyxl uses it whenever it is installed: see
   requirements.txt), so no entity expansion;
-* a sheet's declared <dimension> is ignored (it can lie both ways): only the cells
-  present in the file that hold a value are kept, placed by their column; empty rows
-  between data rows are [] and trailing ones dropped; reading stops at the first row or
-  cell past a limit;
+* a sheet's declared <dimension> is ignored (it can lie both ways) and no worksheet is
+  parsed just to size it; cells without content (formatted, empty) are taken out of
+  the XML before it is parsed; only cells that hold a value are kept, placed by their
+  column; empty rows between data rows are [] and trailing ones dropped; reading stops
+  at the first row or cell past a limit;
 * anything unexpected while reading becomes FileRefused ("Không đọc được tệp…"), never
   a traceback.
 """
@@ -76,9 +77,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 MAX_MEMBERS = 1000
 MAX_RATIO = 100
 RATIO_GRACE_BYTES = 1024 * 1024
-# Rows before the header that do not count as data rows (the header is looked for in
-# the first ten rows); a sheet's data may spread over at most SPAN_FACTOR times the row
-# limit (blank rows between data are fine, a stray cell a million rows down is not).
+# The header row does not count as a data row; a sheet's data may spread over at most
+# SPAN_FACTOR times the row limit (+ 10 rows): blank rows between data are fine, a stray
+# cell a million rows down is not (it would take a million empty rows to keep its place).
 HEADER_ROWS = 1
 SPAN_FACTOR = 2
 
@@ -228,12 +229,17 @@ class _SheetBuilder:
             raise FileRefused(_("Trang tính “%(sheet)s” hỏng: dòng %(row)s có hai lần hoặc sai thứ tự. Mở tệp bằng Excel, "
                                 "lưu lại rồi tải lên lại.") % {"sheet": sheet.title, "row": _count(number)})
         elif number - sheet.first_row >= self.limits.span:
+            args = {"sheet": sheet.title, "row": _count(number), "first": _count(sheet.first_row),
+                    "span": _count(self.limits.span), "limit": _count(self.limits.rows)}
+            if self.csv:
+                raise FileRefused(_(
+                    "Tệp CSV có dữ liệu ở dòng %(row)s, quá xa dòng dữ liệu đầu tiên (dòng %(first)s): dữ liệu chỉ được nằm "
+                    "trong %(span)s dòng liền nhau (giới hạn %(limit)s dòng dữ liệu). Xoá các dòng trống thừa rồi tải lên "
+                    "lại.") % args)
             raise FileRefused(_(
                 "Trang tính “%(sheet)s” có dữ liệu ở dòng %(row)s, quá xa dòng dữ liệu đầu tiên (dòng %(first)s): dữ liệu "
                 "chỉ được nằm trong %(span)s dòng liền nhau (giới hạn %(limit)s dòng dữ liệu). Có thể đó là ô nhập nhầm ở "
-                "cuối trang tính: xoá ô đó rồi tải lên lại.") % {
-                "sheet": sheet.title, "row": _count(number), "first": _count(sheet.first_row),
-                "span": _count(self.limits.span), "limit": _count(self.limits.rows)})
+                "cuối trang tính: xoá ô đó rồi tải lên lại.") % args)
         else:
             sheet.rows.extend([] for _row in range(number - self.last - 1))
         sheet.rows.append(values)
@@ -242,23 +248,20 @@ class _SheetBuilder:
         if self.count - HEADER_ROWS > self.limits.rows:
             raise _TooManyRows(self)
 
-    def too_many_rows(self, total: int | None) -> FileRefused:
-        """`total`: the data rows counted (header included), None when not counted."""
-        data_rows = max(total or 0, self.count) - HEADER_ROWS
+    def too_many_rows(self, total: int) -> FileRefused:
+        """`total`: the rows with data counted in the whole sheet, header included."""
+        data_rows = max(total, self.count) - HEADER_ROWS
         args = {"sheet": self.sheet.title, "count": _count(data_rows), "limit": _count(self.limits.rows)}
         if self.csv:
             return FileRefused(_("Tệp CSV có %(count)s dòng dữ liệu, vượt giới hạn %(limit)s dòng. Hãy chia thành nhiều "
                                  "tệp nhỏ hơn.") % args)
-        if total is None:
-            return FileRefused(_("Trang tính “%(sheet)s” có hơn %(limit)s dòng dữ liệu, vượt giới hạn %(limit)s dòng. "
-                                 "Hãy chia thành nhiều tệp nhỏ hơn.") % args)
         return FileRefused(_("Trang tính “%(sheet)s” có %(count)s dòng dữ liệu, vượt giới hạn %(limit)s dòng. "
                              "Hãy chia thành nhiều tệp nhỏ hơn.") % args)
 
 
-def _too_long(where: str, length: int, limits: Limits) -> FileRefused:
+def _too_long(where: str, length: str, limits: Limits) -> FileRefused:
     return FileRefused(_("%(where)s dài %(length)s ký tự, vượt giới hạn %(limit)s ký tự của một ô.") % {
-        "where": where, "length": _count(length), "limit": _count(limits.cell_chars)})
+        "where": where, "length": length, "limit": _count(limits.cell_chars)})
 
 
 # ---- CSV -----------------------------------------------------------------------------
@@ -296,7 +299,7 @@ def read_csv(data: bytes, limits: Limits | None = None) -> Workbook:
                 for index, value in enumerate(row):
                     if len(value) > limits.cell_chars:
                         raise _too_long(_("Dòng %(row)s, cột %(column)s") % {"row": _count(number), "column": index + 1},
-                                        len(value), limits)
+                                        _count(len(value)), limits)
                     row[index] = clean_cell_text(value, excel=False)
                 builder.add(number, row)
         except _TooManyRows:
@@ -304,9 +307,11 @@ def read_csv(data: bytes, limits: Limits | None = None) -> Workbook:
             total = builder.count + sum(1 for row in reader if any(value.strip() for value in row))
             raise builder.too_many_rows(total) from None
     except csv.Error as exc:
+        # The csv module's own cap on a field (131 072 characters unless changed).
         if "field larger than field limit" in str(exc):
-            raise _too_long(_("Dòng %(row)s có một ô") % {"row": _count(number + 1)}, csv.field_size_limit() + 1, limits) from None
-        raise FileRefused(_("Tệp CSV hỏng ở dòng %(row)s (%(error)s).") % {"row": _count(number + 1), "error": exc}) from None
+            raise _too_long(_("Dòng %(row)s có một ô") % {"row": _count(number + 1)},
+                            _("hơn %(count)s") % {"count": _count(csv.field_size_limit())}, limits) from None
+        raise FileRefused(_("Tệp CSV hỏng ở dòng %(row)s: không tách được các ô.") % {"row": _count(number + 1)}) from None
     if not builder.count:
         raise FileRefused(_("Tệp trống: không có dòng dữ liệu nào."))
     return Workbook(sheets=[builder.sheet], format="csv")
@@ -320,26 +325,47 @@ def _too_wide_csv(number: int, width: int, limits: Limits) -> FileRefused:
 # ---- XLSX ----------------------------------------------------------------------------
 
 def read_xlsx(data: bytes, limits: Limits | None = None) -> Workbook:
-    import openpyxl
-
     limits = limits or Limits.current()
-    archive = _open_archive(data, limits)
+    _check_archive(data, limits)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = _open_book(data)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         # SyntaxError: xml.etree's ParseError for XML that is not well formed.
         _refuse_forbidden_xml(exc)
         raise FileRefused(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx (%(error)s).") % {
             "error": exc.__class__.__name__}) from None
     try:
-        percent_styles = _percent_styles(wb)
-        sheets = [_read_sheet(ws, limits, percent_styles, archive) for ws in wb.worksheets]
+        percent_styles = _percent_styles(book.wb)
+        sheets = [_read_sheet(book, title, path, limits, percent_styles) for title, path in _worksheets(book)]
     except ValueError as exc:
         _refuse_forbidden_xml(exc)
         raise
     finally:
-        wb.close()
+        book.archive.close()
     return Workbook(sheets=sheets, format="xlsx")
+
+
+def _open_book(data: bytes):
+    """openpyxl's reader with the package, shared strings, workbook and styles read, and
+    no worksheet touched: load_workbook(read_only=True) would parse each worksheet that
+    has no <dimension> element to its end just to size it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    book = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
+    book.read_manifest()
+    book.read_strings()
+    book.read_workbook()
+    apply_stylesheet(book.archive, book.wb)
+    return book
+
+
+def _worksheets(book):
+    """(title, path in the zip) of each worksheet, in the workbook's order (chart sheets
+    and sheets whose part is missing are left out, as openpyxl does)."""
+    for sheet, rel in book.parser.find_sheets():
+        if rel.target in book.valid_files and "chartsheet" not in rel.Type:
+            yield sheet.name, rel.target
 
 
 def _refuse_forbidden_xml(exc: BaseException) -> None:
@@ -351,12 +377,12 @@ def _refuse_forbidden_xml(exc: BaseException) -> None:
                             "tạo ra. Mở tệp bằng Excel, lưu lại rồi tải lên lại.")) from None
 
 
-def _open_archive(data: bytes, limits: Limits) -> zipfile.ZipFile:
-    """The zip, checked before any member is inflated (sizes come from its directory;
+def _check_archive(data: bytes, limits: Limits) -> None:
+    """Refuse the zip before any member is inflated (sizes come from its directory;
     zipfile stops reading a member at its declared size, so they cannot lie upwards)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise FileRefused(_("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx (%(error)s).") % {
             "error": exc.__class__.__name__}) from None
@@ -375,30 +401,30 @@ def _open_archive(data: bytes, limits: Limits) -> zipfile.ZipFile:
                 "lưu lại rồi tải lên lại.") % {
                 "part": member.filename, "size": _mb(member.file_size),
                 "ratio": _count(member.file_size // max(member.compress_size, 1)), "limit": _count(MAX_RATIO)})
-    return archive
 
 
-def _xml_rows(ws, data_only: bool):
-    """(row number, cells) for each row present in a read-only worksheet's XML; each cell
-    a dict (column, value, data_type, style_id) of a cell present in the file.
+def _xml_rows(book, path: str, data_only: bool):
+    """(row number, cells) for each row present in a worksheet's XML; each cell a dict
+    (column, value, data_type, style_id) of a cell present in the file.
 
-    This is the parser openpyxl's ReadOnlyWorksheet.iter_rows runs (openpyxl is pinned
-    in requirements.txt): iter_rows itself pads every row to the width of the sheet's
+    This is the parser openpyxl's read-only worksheets run (openpyxl is pinned in
+    requirements.txt); their iter_rows pads every row to the width of the sheet's
     <dimension>, or of its last cell, and yields each missing row, so a file can make it
     build a million rows or 16 384-wide ones, or, with max_row/max_col, hide data.
     """
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    wb = ws.parent
-    with ws._get_source() as source:
-        parser = WorkSheetParser(_WithoutEmptyCells(source), ws._shared_strings, data_only=data_only, epoch=wb.epoch,
+    wb = book.wb
+    with book.archive.open(path) as source:
+        parser = WorkSheetParser(_WithoutEmptyCells(source), book.shared_strings, data_only=data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         yield from parser.parse()
 
 
 # A cell element with its reference and no content: formatted, never holding a value
 # (Excel writes one per cell of a block the user formatted, two million for A1:CV20000).
-EMPTY_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s(?:[^>]*?\s)?r="[A-Za-z]{1,3}[0-9]{1,7}"[^>]*/>')
+EMPTY_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?:\s+[\w:.-]+="[^"<>]*")*?\s+r="[A-Za-z]{1,3}[0-9]{1,7}"'
+                        rb'(?:\s+[\w:.-]+="[^"<>]*")*\s*/>')
 FILTER_CHUNK = 64 * 1024
 
 
@@ -462,20 +488,20 @@ def _column_name(column: int) -> str:
     return get_column_letter(column) if 0 < column <= 18278 else str(column)
 
 
-def _read_sheet(ws, limits: Limits, percent_styles: set[int], archive: zipfile.ZipFile) -> Sheet:
-    """The data rows of one read-only worksheet: only the cells present in the file that
-    hold a value, placed by their column; the sheet's declared dimension is ignored."""
-    builder = _SheetBuilder(ws.title, limits)
+def _read_sheet(book, title: str, path: str, limits: Limits, percent_styles: set[int]) -> Sheet:
+    """The data rows of one worksheet: only the cells present in the file that hold a
+    value, placed by their column; the sheet's declared dimension is ignored."""
+    builder = _SheetBuilder(title, limits)
     formulas: dict[tuple[int, int], bool] = {}  # (row, column index) -> percent format
     try:
-        for number, cells in _xml_rows(ws, data_only=False):
-            values = _row_values(ws.title, number, cells, limits, percent_styles, formulas)
+        for number, cells in _xml_rows(book, path, data_only=False):
+            values = _row_values(title, number, cells, limits, percent_styles, formulas)
             if values:
                 builder.add(number, values)
     except _TooManyRows:
-        raise builder.too_many_rows(_count_xml_data_rows(archive, getattr(ws, "_worksheet_path", None))) from None
+        raise builder.too_many_rows(_count_xml_data_rows(book.archive, path)) from None
     if formulas:
-        _fill_cached_values(ws, builder.sheet, formulas, limits)
+        _fill_cached_values(book, path, builder.sheet, formulas, limits)
     return builder.sheet
 
 
@@ -500,7 +526,7 @@ def _row_values(title: str, number: int, cells: list[dict], limits: Limits, perc
         elif isinstance(value, str):
             if len(value) > limits.cell_chars:
                 where = _("Ô %(cell)s của trang tính “%(sheet)s”") % {"cell": f"{_column_name(column)}{number}", "sheet": title}
-                raise _too_long(where, len(value), limits)
+                raise _too_long(where, _count(len(value)), limits)
             value = clean_cell_text(value, excel=True)
         elif isinstance(value, (int, float)) and not isinstance(value, bool) and cell["style_id"] in percent_styles:
             value = _percent(value)
@@ -516,11 +542,11 @@ def _percent(value) -> str:
     return format((Decimal(format(value, ".15g")) * 100).normalize(), "f") + "%"
 
 
-def _fill_cached_values(ws, sheet: Sheet, formulas: dict[tuple[int, int], bool], limits: Limits) -> None:
+def _fill_cached_values(book, path: str, sheet: Sheet, formulas: dict[tuple[int, int], bool], limits: Limits) -> None:
     """The values Excel saved for formula cells; the cells without one (a file generated
     by a program and never opened in Excel or LibreOffice) go to missing_formula_values."""
     last = max(number for number, _index in formulas)
-    rows = _xml_rows(ws, data_only=True)
+    rows = _xml_rows(book, path, data_only=True)
     try:
         for number, cells in rows:
             if number > last:
@@ -546,11 +572,9 @@ VALUE_TAG = re.compile(rb"<(?:[\w.-]+:)?[vt](?:\s[^>]*)?>\s*[^<\s]")
 CHUNK = 1024 * 1024
 
 
-def _count_xml_data_rows(archive: zipfile.ZipFile, path: str | None) -> int | None:
+def _count_xml_data_rows(archive: zipfile.ZipFile, path: str) -> int:
     """Rows of a worksheet's XML that hold a value, counted without parsing the XML
-    (only for the message of a file over the row limit); None when it cannot tell."""
-    if not path or path not in archive.namelist():
-        return None
+    (only for the message of a file over the row limit)."""
     count = 0
     pending = b""
     with archive.open(path) as member:
