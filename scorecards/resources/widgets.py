@@ -24,10 +24,7 @@ class TextWidget(widgets.CharWidget):
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            cells.refuse_dates(value)
-        except cells.CellError as exc:
-            raise ValueError(str(exc)) from None
+        cells.refuse_dates(value)  # a CellError is a ValueError: the library reports it on the cell
         text = cells.clean_text(value)
         if self.required and not text:
             raise ValueError(_("bắt buộc, không được để trống."))
@@ -47,10 +44,7 @@ class PointsWidget(widgets.DecimalWidget):
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            number = cells.parse_decimal(value, percent=self.percent)
-        except cells.CellError as exc:
-            raise ValueError(str(exc)) from None
+        number = cells.parse_decimal(value, percent=self.percent)
         if number is None and self.required:
             raise ValueError(_("bắt buộc, không được để trống."))
         return number
@@ -74,10 +68,7 @@ class IntWidget(widgets.IntegerWidget):
         self.default = default
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            number = cells.parse_int(value)
-        except cells.CellError as exc:
-            raise ValueError(str(exc)) from None
+        number = cells.parse_int(value)
         if number is None:
             if self.required:
                 raise ValueError(_("bắt buộc, không được để trống."))
@@ -98,10 +89,7 @@ class BoolWidget(widgets.BooleanWidget):
     def clean(self, value, row=None, **kwargs):
         if cells.is_blank(value):
             return self.default
-        try:
-            return cells.parse_bool(value)
-        except cells.CellError as exc:
-            raise ValueError(str(exc)) from None
+        return cells.parse_bool(value)
 
     def render(self, value, obj=None, **kwargs):
         return _("Có") if value else _("Không")
@@ -147,10 +135,7 @@ class CodeWidget(widgets.ForeignKeyWidget):
         self.table = {self.key(getattr(o, self.field)): o for o in objects}
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            cells.refuse_dates(value)
-        except cells.CellError as exc:
-            raise ValueError(str(exc)) from None
+        cells.refuse_dates(value)  # a CellError is a ValueError: the library reports it on the cell
         text = cells.clean_text(value)
         if not text:
             if self.required:
