@@ -35,8 +35,15 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.action}"
 
     @classmethod
-    def log(cls, action: str, *, actor=None, period=None, score=None, agency=None, agency_id=None, **data):
-        """Write one event in the caller's transaction.
+    def log(cls, action: str, **kwargs):
+        """Write one event in the caller's transaction (see `build` for the arguments)."""
+        event = cls.build(action, **kwargs)
+        event.save()
+        return event
+
+    @classmethod
+    def build(cls, action: str, *, actor=None, period=None, score=None, agency=None, agency_id=None, **data):
+        """An unsaved event (several are written at once with bulk_create).
 
         `action` must be an `AuditAction` (ValueError otherwise: every code the app can
         emit has a label in the log). `actor` None means the system (a scheduled job).
@@ -52,8 +59,7 @@ class AuditEvent(models.Model):
         elif agency_id is None and score is not None:
             agency_id = score.responsible_agency_id
         name = (actor.get_full_name() or actor.username) if actor is not None else ""
-        return cls.objects.create(action=action, actor=actor, actor_name=name, period=period, score=score,
-                                  agency_id=agency_id, data=data)
+        return cls(action=action, actor=actor, actor_name=name, period=period, score=score, agency_id=agency_id, data=data)
 
     @property
     def actor_label(self) -> str:

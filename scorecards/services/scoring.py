@@ -184,6 +184,7 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
             result.changed.append(score)
     if errors:
         raise ValidationError(errors)
+    events = []
     for score in result.changed:
         score._history_user = actor  # django-simple-history's author, in a request or not
         score.save()
@@ -191,6 +192,8 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
         for name, (old, new) in score._audit_diff.items():
             actions.setdefault(FIELD_ACTIONS[name], {})[name] = [_as_json(old), _as_json(new)]
         for action, values in actions.items():
-            AuditEvent.log(action, actor=actor, score=score, agency_id=score.responsible_agency_id,
-                           code=score.criterion.code, changes=values, **(audit_extra or {}))
+            events.append(AuditEvent.build(action, actor=actor, score=score, agency_id=score.responsible_agency_id,
+                                           code=score.criterion.code, changes=values, **(audit_extra or {})))
+    # One INSERT for the file's events (an import of 10 000 scores saved 10 000 round trips).
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
     return result

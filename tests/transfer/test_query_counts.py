@@ -40,12 +40,12 @@ def test_an_export_costs_a_fixed_number_of_queries(period_2024, django_assert_ma
 
 
 def test_a_score_import_writes_each_changed_row_once_and_reads_in_bulk(officer):
-    """Committing costs what the service layer writes per changed score (the row, its
-    history, its audit event) plus a fixed number of reads: no query per row beyond that."""
+    """Committing costs what the service layer writes per changed score (the row and its
+    history; the audit events go in bulk) plus a fixed number of reads."""
     small = build_period(build_framework(2, 2, 2, code="nho"), year=2031)
     large = build_period(build_framework(4, 10, 10, code="lon"), year=2032, subject=small.subject)
     counts = [queries(lambda p=p: services.run_import("scores", score_file(p, "0,5"), "a.xlsx", scope=p, actor=officer,
                                                       dry_run=False))
               for p in (small, large)]
     per_row = (counts[1] - counts[0]) / (400 - 8)
-    assert per_row <= 3, counts
+    assert per_row <= 2.1, counts  # the score UPDATE and its history INSERT; audit events in bulk
