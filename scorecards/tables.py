@@ -129,6 +129,12 @@ def describe_event(event) -> str:
         html += format_html("<div>{} → {}</div>", STATE_LABELS.get(old, old), STATE_LABELS.get(new, new))
     if data.get("name"):
         html += format_html("<div>{}: {}</div>", _("Tệp"), data["name"])
+    if data.get("file"):
+        html += format_html("<div>{}: {}</div>", _("Nhập từ tệp") if data.get("source") == "import" or "new" in data else _("Tệp"),
+                            data["file"])
+    if "new" in data and "changed" in data:
+        html += format_html("<div>{}</div>", _("%(new)s dòng mới, %(changed)s dòng thay đổi") % {
+            "new": data["new"], "changed": data["changed"]})
     if data.get("comment"):
         html += format_html('<div class="comment">{}: {}</div>', _("Ý kiến"), data["comment"])
     if data.get("reason"):

@@ -9,6 +9,7 @@ from scorecards.models import EvidenceDocument, Score
 from scorecards.services.scoring import EDITABLE_FIELDS, ScoreChange, apply_score_changes, stale_message
 
 from .guarded import GuardedAdmin
+from .search import FoldedSearchMixin
 from .transfer import TransferAdminMixin
 
 
@@ -44,8 +45,9 @@ class ScoreForm(forms.ModelForm):
 
 
 @admin.register(Score)
-class ScoreAdmin(TransferAdminMixin, SimpleHistoryAdmin, GuardedAdmin):
+class ScoreAdmin(TransferAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin, GuardedAdmin):
     form = ScoreForm
+    folded_search_field = "criterion__search_text"
     list_display = ("period", "criterion", "self_points", "appraised_points", "appraised_points_round2", "state", "updated_by", "updated_at")
     list_filter = ("period", "state", "criterion__scoring_source")
     list_select_related = ("period__subject", "criterion", "updated_by")

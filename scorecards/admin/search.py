@@ -8,10 +8,11 @@ class FoldedSearchMixin:
     """
 
     search_fields = ("search_text",)
+    folded_search_field = "search_text"  # e.g. "criterion__search_text" for a score
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
             return queryset, False
         for word in fold(search_term).split():
-            queryset = queryset.filter(search_text__contains=word)
+            queryset = queryset.filter(**{f"{self.folded_search_field}__contains": word})
         return queryset, False

@@ -48,6 +48,14 @@ class ScopedImportForm(ImportForm):
         if field is not None:
             self.fields["scope"] = field
 
+    def clean_import_file(self):
+        """Refuse an upload over the limit before it is stored or read (the size is known)."""
+        upload = self.cleaned_data["import_file"]
+        if upload.size > files.max_mb() * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn %(size)s MB, vượt giới hạn %(limit)s MB.") % {
+                "size": upload.size // (1024 * 1024), "limit": files.max_mb()})
+        return upload
+
 
 class ScopedConfirmForm(ConfirmImportForm):
     scope = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -147,6 +155,36 @@ class TransferAdminMixin(ImportExportMixin):
         form.add_error("import_file", str(e) if isinstance(e, files.FileRefused)
                        else _("Không đọc được tệp: hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx rồi tải lên."))
 
+    def write_to_tmp_storage(self, import_file, input_format):
+        # The library joins the chunks with += (quadratic); the file is within the limit here.
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=None, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs())
+        import_file.seek(0)
+        tmp_storage.save(import_file.read())
+        self._purge_old_uploads(tmp_storage)
+        return tmp_storage
+
+    @staticmethod
+    def _purge_old_uploads(tmp_storage, max_age_hours: int = 24):
+        """Previews never confirmed leave their upload behind: remove those over a day old."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        storage, folder = tmp_storage._storage, tmp_storage.MEDIA_FOLDER
+        try:
+            _dirs, names = storage.listdir(folder)
+        except (FileNotFoundError, NotImplementedError):
+            return
+        limit = timezone.now() - timedelta(hours=max_age_hours)
+        for name in names:
+            path = f"{folder}/{name}"
+            try:
+                if storage.get_modified_time(path) < limit:
+                    storage.delete(path)
+            except (FileNotFoundError, NotImplementedError):
+                continue
+
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
@@ -159,12 +197,21 @@ class TransferAdminMixin(ImportExportMixin):
             preview = build(result.scorecard_resource, result, filename=request.FILES["import_file"].name,
                             scope_label=services.scope_label(result.scorecard_resource.scope))
             context["preview"] = preview
-            if context.get("confirm_form") is not None:
-                if preview.ok:
-                    context["confirm_form"].initial["seen"] = signing.dumps(preview.seen, salt=SEEN_SALT)
-                else:
-                    context["confirm_form"] = None
+            if context.get("confirm_form") is not None and preview.ok:
+                context["confirm_form"].initial["seen"] = signing.dumps(preview.seen, salt=SEEN_SALT)
+            else:
+                context["confirm_form"] = None
+                self._remove_upload(request)
+        elif request.method == "POST":
+            self._remove_upload(request)  # refused before a preview: nothing to keep
         return response
+
+    def _remove_upload(self, request):
+        upload = request.FILES.get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+            request.session[SESSION_KEY] = [n for n in request.session.get(SESSION_KEY, []) if n != name]
 
     def process_import(self, request, **kwargs):
         name = request.POST.get("import_file_name", "")

@@ -46,6 +46,7 @@ class Column(fields.Field):
     def __init__(self, attribute, header, widget, *, key: bool = False, required: bool = False, readonly: bool = False,
                  aliases=(), width: int = 14, guide=None):
         super().__init__(attribute=attribute, column_name=header, widget=widget, readonly=readonly)
+        self.header = header  # lazy: column_name becomes text in the current language per import
         self.key = key
         self.header_required = required
         self.aliases = aliases
@@ -57,7 +58,16 @@ class Column(fields.Field):
         return str(self.column_name)
 
     def names(self) -> set[str]:
-        return {fold(self.label), fold(self.attribute or "")} | {fold(a) for a in self.aliases}
+        """What a header may say: the label in every language of the site (a file made with
+        the English pages imports on the Vietnamese ones), the field name, the aliases."""
+        from django.conf import settings
+        from django.utils import translation
+
+        labels = set()
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                labels.add(fold(str(self.header)))
+        return labels | {fold(self.attribute or "")} | {fold(a) for a in self.aliases}
 
     @property
     def required(self) -> bool:
@@ -193,15 +203,22 @@ class ScorecardResource(resources.ModelResource):
 
     def _match_headers(self, dataset):
         columns = [c for c in self.columns_of() if not c.readonly]
-        renamed, seen = [], set()
+        names = {id(c): c.names() for c in columns}
+        renamed, seen, twice = [], set(), []
         for header in dataset.headers or []:
             name = fold(cells.clean_text(header))
-            column = next((c for c in columns if name and name in c.names() and c.column_name not in seen), None)
+            column = next((c for c in columns if name and name in names[id(c)]), None)
+            if column is not None and column.column_name in seen:
+                twice.append(column.label)
+                column = None
             if column is None:
                 renamed.append(None)
             else:
                 renamed.append(column.column_name)
                 seen.add(column.column_name)
+        if twice:
+            raise FileErrors([RowError(_("Cột “%(column)s” có hai lần trong dòng tiêu đề: giữ một cột rồi tải lên lại.") % {
+                "column": label}) for label in twice])
         missing = [f"'{c.label}'" for c in columns if c.required and c.column_name not in seen]
         if missing and self.sheet:
             raise FileErrors([RowError(_("Trang tính “%(sheet)s” không phải trang “%(expected)s”: thiếu cột bắt buộc %(columns)s.") % {
@@ -214,11 +231,12 @@ class ScorecardResource(resources.ModelResource):
                   for index, column in sorted(self.missing) if column < len(renamed) and renamed[column] is not None]
         if errors:
             raise FileErrors(errors)
-        for position in reversed(range(len(renamed))):
-            if renamed[position] is None:  # an unknown column: ignored
-                del dataset[dataset.headers[position]]
-                del renamed[position]
-        dataset.headers = renamed
+        keep = [i for i, name in enumerate(renamed) if name is not None]  # unknown columns are ignored
+        rows = [[row[i] for i in keep] for row in dataset]
+        dataset.wipe()
+        dataset.headers = [renamed[i] for i in keep]
+        for row in rows:
+            dataset.append(row)
 
     def _check_import_id_fields(self, headers):
         pass  # the key columns are checked by before_import, in Vietnamese
@@ -308,6 +326,12 @@ class ScorecardResource(resources.ModelResource):
             refusal = frozen_refusal(self.scope)
             if refusal:
                 errors.append(RowError(refusal))
+        elif changed:
+            # No scope (published results): each row may belong to a published year.
+            for row in changed:
+                refusal = frozen_refusal(row.instance)
+                if refusal:
+                    errors.append(RowError(refusal, self.row_number(row.number)))
         if errors:
             raise FileErrors(errors)
         result.scorecard_warnings = self.warnings(result)

@@ -3,6 +3,7 @@ text, Excel floats. Everything becomes Decimal; nothing goes through float arith
 """
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -40,7 +41,8 @@ def clean_text(value) -> str:
         value = _float_to_decimal(value)
     if isinstance(value, Decimal):
         value = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    text = str(value).strip(SPACES + "\r\n")
+    # NFC: text typed with "Unicode tổ hợp" (Unikey) is the same text as the precomposed one.
+    text = unicodedata.normalize("NFC", str(value)).strip(SPACES + "\r\n")
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
     return text

@@ -28,7 +28,8 @@ class CriterionResource(ScorecardResource):
     audit_action = AuditAction.CRITERIA_IMPORTED
 
     code = Column("code", _l("Mã tiêu chí"), TextWidget(required=True), key=True, aliases=("mã",))
-    parent = Column("parent_code", _l("Mã tiêu chí cha"), TextWidget(), required=True, aliases=("mã cha", "thuộc"))
+    parent = Column("parent_code", _l("Mã tiêu chí cha"), TextWidget(), required=True, aliases=("mã cha", "thuộc"),
+                    guide=_l("Mã của tiêu chí cha; để trống với lĩnh vực (cấp cao nhất)."))
     name = Column("name", _l("Tên"), TextWidget(), required=True, aliases=("tên tiêu chí", "nội dung"), width=60)
     max_points = Column("max_points", _l("Điểm tối đa"), PointsWidget(), required=True)
     scoring_source = Column("scoring_source", _l("Nguồn điểm"),
@@ -64,6 +65,8 @@ class CriterionResource(ScorecardResource):
             for name in ("name", "max_points"):
                 if getattr(instance, name) in (None, "") and name not in errors:
                     errors[name] = [_("bắt buộc với tiêu chí mới.")]
+        if instance.max_points is not None and instance.max_points < 0 and "max_points" not in errors:
+            errors["max_points"] = [_("Điểm tối đa không được âm.")]
         if instance.parent_code == instance.code and "parent_code" not in errors:
             errors["parent_code"] = [_("tiêu chí không thể là cha của chính nó.")]
         try:

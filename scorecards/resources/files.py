@@ -121,12 +121,18 @@ def prepare(resource_class, dataset: RawUpload) -> Prepared:
     sheet = _pick_sheet(resource_class, dataset.workbook)
     header_index = _find_header(resource_class, sheet)
     headers = [cells.clean_text(h) or f"__{i}" for i, h in enumerate(sheet.rows[header_index])]
-    other_sheet = dataset.workbook.format == "xlsx" and fold(sheet.title) != fold(str(resource_class.sheet_title))
+    other_sheet = dataset.workbook.format == "xlsx" and fold(sheet.title) not in sheet_titles(resource_class)
     prepared = Prepared(sheet=sheet.title if other_sheet else "")
+    while headers and headers[-1].startswith("__") and all(
+            len(r) < len(headers) or cells.is_blank(r[len(headers) - 1]) for r in sheet.rows[header_index + 1:]):
+        headers.pop()  # trailing columns with neither header nor data
     width = len(headers)
-    rows = []
+    rows, wider = [], []
     for index in range(header_index + 1, len(sheet.rows)):
-        values = list(sheet.rows[index])[:width]
+        full = list(sheet.rows[index])
+        if any(not cells.is_blank(v) for v in full[width:]):
+            wider.append(sheet.first_row + index)
+        values = full[:width]
         if all(cells.is_blank(v) for v in values):
             continue
         values += [None] * (width - len(values))
@@ -136,6 +142,11 @@ def prepare(resource_class, dataset: RawUpload) -> Prepared:
                 prepared.missing.add((len(rows) + 1, column))
         rows.append(values)
         prepared.row_numbers.append(number)
+    if wider:
+        hint = _(" Tệp CSV phân cách bằng dấu phẩy: số có dấu phẩy thập phân phải đặt trong ngoặc kép, hoặc lưu tệp "
+                 "với dấu chấm phẩy (;).") if dataset.workbook.format == "csv" else ""
+        raise FileRefused(_("Dòng %(rows)s có nhiều ô hơn dòng tiêu đề.") % {
+            "rows": ", ".join(str(n) for n in wider[:10])} + hint)
     if not rows:
         raise FileRefused(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     dataset.wipe()
@@ -145,11 +156,23 @@ def prepare(resource_class, dataset: RawUpload) -> Prepared:
     return prepared
 
 
+def sheet_titles(resource_class) -> set[str]:
+    """The resource's sheet title in every language of the site, folded."""
+    from django.conf import settings
+    from django.utils import translation
+
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(fold(str(resource_class.sheet_title)))
+    return titles
+
+
 def _pick_sheet(resource_class, workbook) -> Sheet:
     """The sheet named like the resource's, else the first sheet with data."""
-    wanted = fold(str(resource_class.sheet_title))
+    wanted = sheet_titles(resource_class)
     for sheet in workbook.sheets:
-        if fold(sheet.title) == wanted:
+        if fold(sheet.title) in wanted:
             return sheet
     non_empty = [s for s in workbook.sheets if any(any(not cells.is_blank(v) for v in r) for r in s.rows)]
     if not non_empty:

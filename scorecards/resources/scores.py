@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from scorecards.choices import AuditAction
 from scorecards.formatting import fmt_points
 from scorecards.models import Criterion, Score
 from scorecards.services.scorecard import load_tree
@@ -34,6 +35,7 @@ class ScoreResource(ScorecardResource):
     label = _l("Điểm")
     sheet_title = _l("Điểm")
     scope_kind = "period"
+    audit_action = AuditAction.SCORES_IMPORTED  # the summary; each score's change has its own event
     check_constraints = False  # Score.clean() checks the points; no query per row
 
     criterion = Column("criterion", _l("Mã tiêu chí"), CriterionCodeWidget(), key=True, aliases=("mã",))

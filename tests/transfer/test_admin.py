@@ -169,3 +169,79 @@ def test_a_malformed_export_url_is_a_bad_request_not_a_crash(client, officer, pe
     if response.status_code == 200:
         # Django's change list drops an unknown ordering; the page then asks for the period.
         assert response.content.startswith(b"PK") or "Chọn kỳ đánh giá" in response.content.decode()
+
+
+def _stored(settings):
+    import os
+
+    folder = os.path.join(settings.MEDIA_ROOT, "django-import-export")
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_stored(client, officer, period_2025, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    login(client, officer)
+    response = upload(client, b"a;b\n" + b"1;2\n" * 400_000, "lon.csv", period_2025)
+    assert "vượt giới hạn 1 MB" in response.content.decode()
+    assert _stored(settings) == []
+
+
+def test_a_refused_preview_leaves_no_file_behind(client, officer, period_2025, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, officer)
+    upload(client, xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""]]), "loi.xlsx", period_2025)
+    upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "anh.xlsx", period_2025)
+    assert _stored(settings) == []
+    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "tot.xlsx", period_2025)
+    assert len(_stored(settings)) == 1  # waiting for the confirm
+    client.post(reverse(CONFIRM), confirm_fields(response))
+    assert _stored(settings) == []
+
+
+def test_a_repeated_header_is_refused_not_shifted(client, officer, period_2025, db_state):
+    login(client, officer)
+    before = db_state()
+    data = xlsx([["Mã tiêu chí", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm tự đánh giá"], ["2.3.2", "0,4", "0,2", "0,1"]])
+    response = upload(client, data, "hai-cot.xlsx", period_2025)
+    assert "có hai lần trong dòng tiêu đề" in response.content.decode()
+    assert db_state() == before
+
+
+def test_a_csv_row_wider_than_its_header_is_refused(officer, period_2025, db_state):
+    from scorecards.resources import services
+
+    data = ("Mã tiêu chí,Điểm tự đánh giá,Giải trình cách tính điểm\n2.3.2,0,96,văn bản\n").encode("utf-8")
+    preview = services.run_import("scores", data, "a.csv", scope=period_2025, actor=officer, dry_run=True)
+    assert not preview.ok and "nhiều ô hơn dòng tiêu đề" in str(preview.errors[0]) and "ngoặc kép" in str(preview.errors[0])
+
+
+def test_a_file_exported_in_english_imports_on_the_vietnamese_pages(officer, appraisal_2024, period_2025):
+    from django.utils import translation
+
+    from scorecards.resources import services
+
+    with translation.override("en"):
+        data = services.export("scores", "xlsx", scope=appraisal_2024)
+    with translation.override("vi"):
+        preview = services.run_import("scores", data, "points-2024.xlsx", scope=appraisal_2024, actor=officer)
+    assert preview.ok and not preview.changed and preview.unchanged
+
+
+def test_decomposed_vietnamese_is_the_same_text(officer, appraisal_2024):
+    import unicodedata
+
+    from scorecards.resources import services
+
+    text = services.export("scores", "csv", scope=appraisal_2024).decode("utf-8-sig")
+    nfd = unicodedata.normalize("NFD", text).encode("utf-8")
+    preview = services.run_import("scores", nfd, "nfd.csv", scope=appraisal_2024, actor=officer)
+    assert preview.ok and not preview.changed
+
+
+def test_a_published_year_of_results_is_refused_in_the_preview(officer, period_2024):
+    from scorecards.resources import services
+
+    data = xlsx([["Năm", "Mã tỉnh", "Điểm Chỉ số CCHC"], [2024, "dien-bien", "90"]])
+    preview = services.run_import("national-results", data, "kq.xlsx", actor=officer, dry_run=True)
+    assert not preview.ok and preview.errors[0].row == 2 and "2024" in preview.errors[0].message

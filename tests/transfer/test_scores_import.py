@@ -138,3 +138,10 @@ def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(period_202
     assert error.row == 2 and error.column == "Điểm tự đánh giá" and "Excel đã tự đổi ô này thành ngày" in error.message
     assert "01/05/2026" in error.message
     assert db_state() == before
+
+
+def test_a_score_import_is_summarised_in_the_log_with_its_file(period_2025, officer):
+    data = xlsx([SCORE_HEADER, ["2.3.2", "0,5", "", "", ""]])
+    services.run_import("scores", data, "diem-2025.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    event = AuditEvent.objects.get(action="scores.imported")
+    assert event.actor == officer and event.data["file"] == "diem-2025.xlsx" and event.data["changed"] == 1

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         fmt = options["format"] or path.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
             raise CommandError(_("Tệp xuất phải có đuôi .xlsx hoặc .csv (hoặc dùng --format)."))
+        if not path.parent.exists():
+            raise CommandError(_("Thư mục %(dir)s không tồn tại.") % {"dir": path.parent})
         scope = resolve_scope(kind, options)
         data = services.export(kind.slug, fmt, scope=scope)
         path.write_bytes(data)
