@@ -44,6 +44,7 @@ class ScopedImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].label = _l("Tệp XLSX hoặc CSV")
+        self.fields["format"].label = _l("Định dạng tệp")
         field = scope_field(resources[0])
         if field is not None:
             self.fields["scope"] = field
@@ -74,6 +75,10 @@ class ScopedConfirmForm(ConfirmImportForm):
 class ScopedExportForm(ExportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
+        field = self.fields["format"]
+        field.label = _l("Định dạng tệp")
+        field.choices = [(value, label) for value, label in field.choices if value != ""]  # XLSX first, no blank
+        field.initial = field.choices[0][0]
         field = scope_field(resources[0], required=False, empty_label=_l("theo bộ lọc của danh sách"))
         if field is not None:
             self.fields["scope"] = field
@@ -272,6 +277,11 @@ class TransferAdminMixin(ImportExportMixin):
         if field:
             queryset = queryset.filter(**{field: scope})
         return services.export(self.resource_class.slug, fmt, scope=scope, queryset=queryset)
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Xuất %(kind)s ra Excel, CSV") % {"kind": self.resource_class.label}
+        return context
 
     def get_export_filename(self, request, queryset, file_format):
         """Vietnamese file names: "diem-2025.xlsx", "phan-cong-2025.csv", "tieu-chi-bo-chi-so.xlsx"."""
