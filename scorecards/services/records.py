@@ -8,6 +8,7 @@ user saw (`fingerprint`), and write a `record.*` audit event in the same transac
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -29,6 +30,7 @@ def fingerprint(obj) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+@functools.cache
 def _frozen_by():
     """{model: (function obj -> Q over EvaluationPeriod, statuses that freeze it)}.
 

@@ -64,12 +64,15 @@ def require(actor, score, right: str):
 
 
 def _transition(score, to_state: str, *, actor, version, comment: str = "") -> Score:
-    """Move a score locked by lock_score to `to_state`, after the table and version checks."""
+    """Move a score locked by lock_score to `to_state`, after the table, the right, the
+    submission's content (points and explanation) and the version are checked."""
     right = SCORE_TRANSITIONS.get(score.state, {}).get(to_state)
     if right is None:
         raise ValidationError(_("Không thể chuyển tiêu chí %(code)s từ “%(from)s” sang “%(to)s”.") % {
             "code": score.criterion.code, "from": score.get_state_display(), "to": ScoreState(to_state).label})
     require(actor, score, right)
+    if to_state == ScoreState.SUBMITTED and (score.self_points is None or not score.explanation.strip()):
+        raise ValidationError(_("Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi."))
     _check_version(score, version)
     old_state = score.state
     score.state = to_state
@@ -109,10 +112,6 @@ def save_self_assessment(score_id: int, *, actor, self_points, explanation: str,
 def submit_score(score_id: int, *, actor, version=None) -> Score:
     """The lead agency sends its self-assessment to Sở Nội vụ (points and explanation required)."""
     period, score = lock_score(score_id)
-    if ScoreState.SUBMITTED in SCORE_TRANSITIONS.get(score.state, {}):
-        require(actor, score, Right.SELF_ASSESS)
-    if score.self_points is None or not score.explanation.strip():
-        raise ValidationError(_("Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi."))
     score = _transition(score, ScoreState.SUBMITTED, actor=actor, version=version)
     from scorecards.services.notifications import notify_submitted
 
