@@ -40,6 +40,33 @@ REVIEW_STATUSES = frozenset({PeriodStatus.SELF_ASSESSMENT, PeriodStatus.APPRAISA
 APPRAISAL_STATUSES = frozenset({PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION})
 
 
+class Lineage(models.TextChoices):
+    """How a node of a framework or questionnaire version relates to the version before it.
+
+    "Dropped" is not stored: it is a node of the earlier version that no later node names.
+    """
+
+    SAME = "same", _("Giữ nguyên")
+    RENAMED = "renamed", _("Đổi tên hoặc đổi mã")
+    MOVED = "moved", _("Chuyển sang lĩnh vực, tiêu chí khác")
+    SPLIT = "split", _("Tách từ một nội dung cũ")
+    MERGED = "merged", _("Gộp từ nhiều nội dung cũ")
+    NEW = "new", _("Mới")
+
+
+# Kinds that name exactly one counterpart whose figures compare one to one.
+ONE_TO_ONE_LINEAGES = frozenset({Lineage.SAME, Lineage.RENAMED, Lineage.MOVED})
+
+
+class Baseline(models.TextChoices):
+    """What a period is compared with (a merged province chooses among its predecessors)."""
+
+    OWN = "own", _("Kỳ trước của chính đối tượng")
+    NONE = "none", _("Không so sánh với năm trước")
+    PREDECESSOR = "predecessor", _("Một tỉnh trước sáp nhập")
+    AVERAGE = "average", _("Trung bình các tỉnh trước sáp nhập")
+
+
 class Right(models.TextChoices):
     """What a user may do with a score (`Score.objects.for_user(user, right)`)."""
 
@@ -84,3 +111,7 @@ class AuditAction(models.TextChoices):
     ASSIGNMENTS_IMPORTED = "assignments.imported", _("Nhập phân công từ tệp")
     SIPAS_IMPORTED = "sipas.imported", _("Nhập kết quả SIPAS từ tệp")
     NATIONAL_RESULTS_IMPORTED = "national_results.imported", _("Nhập kết quả công bố từ tệp")
+    QUESTIONNAIRE_IMPORTED = "questionnaire.imported", _("Nhập bộ câu hỏi SIPAS từ tệp")
+    FRAMEWORK_COPIED = "framework.copied", _("Sao chép bộ chỉ số thành phiên bản mới")
+    QUESTIONNAIRE_COPIED = "questionnaire.copied", _("Sao chép bộ câu hỏi SIPAS thành phiên bản mới")
+    ASSIGNMENTS_COPIED = "assignments.copied", _("Sao chép phân công từ năm trước")

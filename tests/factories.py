@@ -55,7 +55,12 @@ def build_framework(fields: int = 8, criteria_per_field: int = 3, leaves_per_cri
 def build_period(framework: Framework, year: int = 2024, subject: Agency | None = None, lead: Agency | None = None,
                  status: str = "self_assessment") -> EvaluationPeriod:
     subject = subject or AgencyFactory(code="tinh-thu", name="UBND tỉnh Thử", kind=Agency.Kind.PROVINCE)
-    period = EvaluationPeriod.objects.create(year=year, framework=framework, subject=subject, status=status)
+    from scorecards.models import SipasQuestionnaire
+
+    # The demo's questionnaire (when loaded) so that SIPAS values can be attached.
+    questionnaire = SipasQuestionnaire.objects.order_by("pk").first()
+    period = EvaluationPeriod.objects.create(year=year, framework=framework, subject=subject, status=status,
+                                             sipas_questionnaire=questionnaire)
     ensure_scores(period)
     if lead is not None:
         for c in framework.criteria.filter(children__isnull=True):

@@ -66,7 +66,7 @@ class SipasData:
 
 
 def assemble_sipas(period, previous, results, previous_results) -> SipasData:
-    indicators = list(SipasIndicator.objects.select_related("group__section")
+    indicators = list(SipasIndicator.objects.filter(questionnaire_id=period.sipas_questionnaire_id).select_related("group__section")
                       .order_by("group__section__order", "group__section__code", "group__order", "group__code", "number"))
     period_ids = [period.pk] + ([previous.pk] if previous else [])
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)

@@ -6,11 +6,11 @@ from .frameworks import Criterion, Framework, ScoringSource
 from .periods import AgencyException, Assignment, EvaluationPeriod
 from .results import NationalResult, Province
 from .scores import EvidenceDocument, Score
-from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue
+from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasQuestionnaire, SipasSection, SipasValue
 
 __all__ = [
     "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
     "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
     "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
-    "SipasIndicator", "SipasSection", "SipasValue",
+    "SipasIndicator", "SipasQuestionnaire", "SipasSection", "SipasValue",
 ]

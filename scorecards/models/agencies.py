@@ -23,6 +23,12 @@ class Agency(models.Model):
         on_delete=models.PROTECT, help_text=_("Chỉ dùng cho đối tượng đánh giá cấp tỉnh."),
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    started_on = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    ended_on = models.DateField(_("kết thúc hoạt động ngày"), null=True, blank=True, help_text=_("Ngày cuối cùng hoạt động (trước khi hợp nhất, giải thể)."))
+    successor = models.ForeignKey(
+        "self", verbose_name=_("đơn vị tiếp nhận nhiệm vụ"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors", help_text=_("Đơn vị nhận lại nhiệm vụ khi đơn vị này kết thúc: phân công năm sau chuyển sang đơn vị đó."),
+    )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
@@ -41,6 +47,32 @@ class Agency(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("Ngày kết thúc phải sau ngày bắt đầu hoạt động.")
+        if self.successor_id and self.pk and self.successor_id == self.pk:
+            errors["successor"] = _("Một đơn vị không thể tiếp nhận nhiệm vụ của chính nó.")
+        if self.successor_id and not self.ended_on:
+            errors["ended_on"] = _("Ghi ngày kết thúc hoạt động khi chọn đơn vị tiếp nhận nhiệm vụ.")
+        if errors:
+            raise ValidationError(errors)
+
+    def active_in(self, year: int) -> bool:
+        """True when the agency worked at some time during `year`."""
+        return (self.started_on is None or self.started_on.year <= year) and (self.ended_on is None or self.ended_on.year >= year)
+
+    def successor_in(self, year: int) -> "Agency":
+        """The agency that answers for this one's work in `year`: itself, or the end of its
+        successor chain (Sở Kế hoạch và Đầu tư → Sở Tài chính from 1/3/2025)."""
+        agency, seen = self, {self.pk}
+        while agency.ended_on and agency.ended_on.year < year and agency.successor_id and agency.successor_id not in seen:
+            agency = agency.successor
+            seen.add(agency.pk)
+        return agency
 
 
 class User(AbstractUser):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.choices import Lineage
 from scorecards.formatting import fmt_points
 from scorecards.text import code_sort_key, fold
 
@@ -25,21 +26,69 @@ class ScoringSource(models.TextChoices):
         return {cls.EVIDENCE, cls.MONITORING}
 
 
-class Framework(models.Model):
-    """A scoring framework (bộ chỉ số): a tree of criteria with maxima adding to total_points."""
+class VersionedQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        """Versions whose years cover `year` (year_to empty: still in force)."""
+        return self.filter(Q(year_from__isnull=True) | Q(year_from__lte=year), Q(year_to__isnull=True) | Q(year_to__gte=year))
+
+
+class Version(models.Model):
+    """A version of a framework or questionnaire for a year or a range of years.
+
+    The next year's version names this one as `previous`; each of its nodes can name its
+    counterparts here, and every comparison across years goes through those links. Once a
+    period that uses a version is published, the version never changes (services.records).
+    """
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    year_from = models.PositiveIntegerField(_("áp dụng từ năm"), null=True, blank=True)
+    year_to = models.PositiveIntegerField(_("áp dụng đến năm"), null=True, blank=True, help_text=_("Để trống: đang áp dụng."))
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def years_label(self) -> str:
+        if self.year_from and self.year_to:
+            return f"{self.year_from}–{self.year_to}" if self.year_to != self.year_from else str(self.year_from)
+        if self.year_from:
+            return _("từ %(year)s") % {"year": self.year_from}
+        return ""
+
+    def covers(self, year: int) -> bool:
+        return (self.year_from is None or self.year_from <= year) and (self.year_to is None or year <= self.year_to)
+
+    def clean(self):
+        if self.year_from and self.year_to and self.year_to < self.year_from:
+            raise ValidationError({"year_to": _("Năm kết thúc phải từ năm bắt đầu trở đi.")})
+        previous = getattr(self, "previous", None)
+        if previous is not None:
+            if self.pk and previous.pk == self.pk:
+                raise ValidationError({"previous": _("Một phiên bản không thể là phiên bản trước của chính nó.")})
+            if previous.year_from and self.year_from and previous.year_from >= self.year_from:
+                raise ValidationError({"previous": _("Phiên bản trước phải áp dụng từ một năm sớm hơn.")})
+
+
+class Framework(Version):
+    """A scoring framework version (bộ chỉ số): a tree of criteria with maxima adding to total_points."""
+
     total_points = models.DecimalField(_("tổng điểm"), **POINTS, default=Decimal("100"))
+    previous = models.ForeignKey(
+        "self", verbose_name=_("phiên bản năm trước"), null=True, blank=True, on_delete=models.PROTECT, related_name="next_versions",
+        help_text=_("Bộ chỉ số mà các tiêu chí của phiên bản này đối chiếu khi so sánh với năm trước."),
+    )
 
     class Meta:
         verbose_name = _("bộ chỉ số")
         verbose_name_plural = _("bộ chỉ số")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
+        ordering = ["-year_from", "code"]
 
 
 class CriterionQuerySet(models.QuerySet):
@@ -53,9 +102,10 @@ class CriterionQuerySet(models.QuerySet):
 class Criterion(models.Model):
     """A node of a framework: field (lĩnh vực), criterion (tiêu chí) or sub-criterion (TCTP).
 
-    Codes ("1", "1.3", "7.3.6") are unique within a framework and stable across years:
-    year-on-year comparison joins on the code. Only leaves carry scores; a parent's maximum
-    is the sum of its children's (check_framework reports any parent where it is not).
+    Codes ("1", "1.3", "7.3.6") are unique within a framework. Across years nodes are
+    joined by `predecessors` (nodes of `framework.previous`) and `lineage`, never by equal
+    codes (scorecards.services.lineage). Only leaves carry scores; a parent's maximum is the
+    sum of its children's (check_framework reports any parent where it is not).
     """
 
     class Level(models.IntegerChoices):
@@ -75,6 +125,14 @@ class Criterion(models.Model):
         help_text=_("Dòng gộp thay cho các tiêu chí chưa nhập chi tiết, để tổng điểm lĩnh vực đủ."),
     )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    lineage = models.CharField(
+        _("so với năm trước"), max_length=10, choices=Lineage.choices, blank=True,
+        help_text=_("Để trống khi bộ chỉ số không có phiên bản năm trước."),
+    )
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("tương ứng năm trước"), symmetrical=False, blank=True, related_name="successors",
+        help_text=_("Tiêu chí của phiên bản năm trước mà tiêu chí này thay thế."),
+    )
     level = models.PositiveSmallIntegerField(_("cấp"), choices=Level.choices, default=Level.FIELD, editable=False)
     sort_key = models.CharField(max_length=80, editable=False, db_index=True, default="")
     search_text = models.CharField(max_length=600, editable=False, default="")

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.choices import FROZEN_STATUSES, PeriodStatus
+from scorecards.choices import FROZEN_STATUSES, Baseline, PeriodStatus
 
 from .agencies import Agency
 from .frameworks import Criterion, Framework
@@ -33,6 +33,22 @@ class EvaluationPeriod(models.Model):
         _("quyết định công bố"), max_length=255, blank=True,
         help_text=_("Ví dụ: các Quyết định số 267, 268/QĐ-BNV ngày 28/3/2025"),
     )
+    sipas_questionnaire = models.ForeignKey(
+        "scorecards.SipasQuestionnaire", verbose_name=_("bộ câu hỏi SIPAS"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="periods",
+    )
+    baseline = models.CharField(
+        _("so sánh với năm trước"), max_length=12, choices=Baseline.choices, default=Baseline.OWN,
+        help_text=_("Tỉnh hình thành do sáp nhập: chọn so với một tỉnh cũ, trung bình các tỉnh cũ, hoặc không so sánh."),
+    )
+    baseline_province = models.ForeignKey(
+        "scorecards.Province", verbose_name=_("tỉnh cũ dùng để so sánh"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    is_illustrative = models.BooleanField(
+        _("số liệu minh họa"), default=False,
+        help_text=_("Số liệu tạo ra để minh họa, không phải kết quả thật: trang và báo cáo ghi rõ."),
+    )
 
     objects = PeriodQuerySet.as_manager()
 
@@ -60,11 +76,35 @@ class EvaluationPeriod(models.Model):
         return self.status in FROZEN_STATUSES
 
     def previous(self):
-        """The same subject's period of the year before (any framework: codes join the years)."""
+        """The same subject's latest earlier period (its framework may be another version:
+        scorecards.services.lineage joins the two)."""
         return (
             EvaluationPeriod.objects.filter(subject_id=self.subject_id, year__lt=self.year)
-            .select_related("framework", "subject").order_by("-year").first()
+            .select_related("framework", "subject__province", "sipas_questionnaire").order_by("-year").first()
         )
+
+    def clean(self):
+        errors = {}
+        if self.framework_id and self.year and not self.framework.covers(self.year):
+            errors["framework"] = _("Bộ chỉ số %(fw)s áp dụng cho năm %(years)s, không phải năm %(year)s.") % {
+                "fw": self.framework, "years": self.framework.years_label, "year": self.year}
+        if self.sipas_questionnaire_id and self.year and not self.sipas_questionnaire.covers(self.year):
+            errors["sipas_questionnaire"] = _("Bộ câu hỏi SIPAS %(q)s áp dụng cho năm %(years)s, không phải năm %(year)s.") % {
+                "q": self.sipas_questionnaire, "years": self.sipas_questionnaire.years_label, "year": self.year}
+        if self.baseline == Baseline.PREDECESSOR and not self.baseline_province_id:
+            errors["baseline_province"] = _("Chọn tỉnh cũ dùng để so sánh.")
+        if self.baseline != Baseline.PREDECESSOR and self.baseline_province_id:
+            errors["baseline_province"] = _("Chỉ chọn tỉnh cũ khi so sánh với một tỉnh trước sáp nhập.")
+        if self.baseline in (Baseline.PREDECESSOR, Baseline.AVERAGE) and self.subject_id:
+            province = self.subject.province
+            predecessors = set(province.predecessors.values_list("pk", flat=True)) if province else set()
+            if not predecessors:
+                errors["baseline"] = _("Đối tượng đánh giá không phải tỉnh hình thành do sáp nhập: không có tỉnh cũ để so sánh.")
+            elif self.baseline_province_id and self.baseline_province_id not in predecessors:
+                errors["baseline_province"] = _("%(p)s không phải tỉnh trước sáp nhập của %(q)s.") % {
+                    "p": self.baseline_province, "q": province}
+        if errors:
+            raise ValidationError(errors)
 
     def frozen_message(self) -> str:
         """Why nothing of this period can change (a Vietnamese sentence)."""

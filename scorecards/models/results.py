@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +10,20 @@ from .sipas import PERCENT
 
 
 class Province(models.Model):
-    """A province or centrally-run city, as ranked by the Ministry (63 in 2024)."""
+    """A province or centrally-run city, as ranked by the Ministry (63 until 2024, 34 from 2025).
+
+    Provinces have a life: a province formed by the mergers of 1/7/2025 (Nghị quyết
+    202/2025/QH15) is a new row, valid from that day, naming its predecessors; a province
+    that was not merged (Điện Biên) keeps its row.
+    """
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=120)
+    valid_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True, help_text=_("Ngày cuối cùng trước khi sáp nhập."))
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("hình thành từ các tỉnh"), symmetrical=False, blank=True, related_name="successors",
+    )
     search_text = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
@@ -26,6 +37,10 @@ class Province(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.code} {self.name}")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
 
 
 class NationalResult(models.Model):
@@ -41,8 +56,12 @@ class NationalResult(models.Model):
     par_rank = models.PositiveIntegerField(_("xếp hạng Chỉ số CCHC"), null=True, blank=True)
     sipas_pct = models.DecimalField(_("Chỉ số SIPAS (%)"), **PERCENT, null=True, blank=True)
     sipas_rank = models.PositiveIntegerField(_("xếp hạng SIPAS"), null=True, blank=True)
-    ranked_count = models.PositiveIntegerField(_("số địa phương được xếp hạng"), default=63)
+    # Required, never defaulted: 63 provinces were ranked until 2024, 34 from 2025; a rank
+    # is meaningless without its base (the report prints "5/34", never a bare 5).
+    ranked_count = models.PositiveIntegerField(_("số địa phương được xếp hạng"))
     decision = models.CharField(_("quyết định công bố"), max_length=255, blank=True)
+    is_illustrative = models.BooleanField(
+        _("số liệu minh họa"), default=False, help_text=_("Không phải kết quả Bộ Nội vụ công bố: trang và báo cáo ghi rõ."))
 
     class Meta:
         verbose_name = _("kết quả công bố")
@@ -67,3 +86,20 @@ class NationalResult(models.Model):
 
     def __str__(self):
         return f"{self.year} · {self.province}"
+
+    def clean(self):
+        errors = {}
+        for rank_field in ("par_rank", "sipas_rank"):
+            rank = getattr(self, rank_field)
+            if rank and self.ranked_count and rank > self.ranked_count:
+                errors[rank_field] = _("Thứ hạng %(rank)s lớn hơn số địa phương được xếp hạng (%(count)s).") % {
+                    "rank": rank, "count": self.ranked_count}
+        if self.year and self.ranked_count:
+            other = (NationalResult.objects.filter(year=self.year).exclude(pk=self.pk)
+                     .exclude(ranked_count=self.ranked_count).values_list("ranked_count", flat=True).first())
+            if other:
+                errors["ranked_count"] = _(
+                    "Năm %(year)s đã có kết quả xếp hạng trên %(other)s địa phương; mọi kết quả của một năm dùng cùng "
+                    "số địa phương được xếp hạng.") % {"year": self.year, "other": other}
+        if errors:
+            raise ValidationError(errors)

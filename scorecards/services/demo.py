@@ -18,7 +18,7 @@ from django.utils import timezone
 from scorecards import permissions
 from scorecards.models import (
     Agency, Assignment, Criterion, EvaluationPeriod, Framework, NationalResult, Province, Score,
-    SipasExpectation, SipasGroup, SipasIndicator, SipasSection, SipasValue, User,
+    SipasExpectation, SipasGroup, SipasIndicator, SipasQuestionnaire, SipasSection, SipasValue, User,
 )
 from scorecards.choices import FROZEN_STATUSES, ScoreState
 from scorecards.services.periods import ensure_scores
@@ -61,6 +61,7 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
     fw = data["framework"]
     framework, _ = upsert(Framework, {"code": fw["code"]}, {
         "name": fw["name"], "legal_basis": fw["legal_basis"], "total_points": Decimal(fw["total_points"]),
+        "year_from": fw.get("year_from"),
     })
     criteria = {}
     for c in fw["criteria"]:  # parents come before children in the file
@@ -70,9 +71,14 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
             "is_placeholder": c["placeholder"], "order": c["order"],
         })
 
-    sections = {s["code"]: upsert(SipasSection, {"code": s["code"]}, {"name": s["name"], "order": s["order"]})[0] for s in data["sipas"]["sections"]}
-    groups = {g["code"]: upsert(SipasGroup, {"code": g["code"]}, {"section": sections[g["section"]], "name": g["name"], "order": g["order"]})[0] for g in data["sipas"]["groups"]}
-    indicators = {str(i["number"]): upsert(SipasIndicator, {"number": i["number"]}, {"group": groups[i["group"]], "text": i["text"]})[0] for i in data["sipas"]["indicators"]}
+    sq = data["sipas"]
+    questionnaire, _ = upsert(SipasQuestionnaire, {"code": sq["code"]}, {"name": sq["name"], "year_from": sq.get("year_from")})
+    sections = {s["code"]: upsert(SipasSection, {"questionnaire": questionnaire, "code": s["code"]},
+                                  {"name": s["name"], "order": s["order"]})[0] for s in sq["sections"]}
+    groups = {g["code"]: upsert(SipasGroup, {"questionnaire": questionnaire, "code": g["code"]},
+                                {"section": sections[g["section"]], "name": g["name"], "order": g["order"]})[0] for g in sq["groups"]}
+    indicators = {str(i["number"]): upsert(SipasIndicator, {"questionnaire": questionnaire, "number": i["number"]},
+                                           {"group": groups[i["group"]], "text": i["text"]})[0] for i in sq["indicators"]}
 
     subject = next(a for a in agencies.values() if a.kind == Agency.Kind.PROVINCE)
     for p in data["periods"]:
@@ -82,6 +88,7 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
             period = EvaluationPeriod.objects.create(
                 year=p["year"], framework=framework, subject=subject, status=p["status"],
                 published_decision=p["published_decision"], self_assessment_deadline=deadline,
+                sipas_questionnaire=questionnaire,
             )
         for code, lead in p["assignments"].items():
             assignment, created = upsert(Assignment, {"period": period, "criterion": criteria[code]},
@@ -112,7 +119,7 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
         upsert(NationalResult, {"year": r["year"], "province": province}, {
             "par_score": _dec(r.get("par_score")), "par_rank": r.get("par_rank"),
             "sipas_pct": _dec(r.get("sipas_pct")), "sipas_rank": r.get("sipas_rank"),
-            "decision": r.get("decision", ""),
+            "ranked_count": r["ranked_count"], "decision": r.get("decision", ""),
         })
 
     created_passwords = {}

@@ -32,12 +32,12 @@ def build_report_case(scale: int = 5, code: str = "gen"):
             s.appraised_points = Decimal("1") if (i + year) % 3 else Decimal("0.5")
             s.appraisal_reason = f"Nguyên nhân chưa đạt điểm tối đa của {s.criterion.code}" if s.appraised_points < 1 else ""
         Score.objects.bulk_update(scores, ["self_points", "appraised_points", "appraisal_reason"])
-        indicators = list(SipasIndicator.objects.all())
+        indicators = list(SipasIndicator.objects.filter(questionnaire_id=period.sipas_questionnaire_id))
         SipasValue.objects.bulk_create([SipasValue(period=period, indicator=ind, pct=Decimal("80") + (year - 2023) + Decimal(ind.number % 7) / 10)
                                         for ind in indicators])
         SipasExpectation.objects.create(period=period, text="Nâng cao năng lực của CBCCVC", pct=Decimal("70.5"))
         NationalResult.objects.create(year=year, province=province, par_score=Decimal("80") + year - 2023, par_rank=30 - (year - 2023),
-                                      sipas_pct=Decimal("81"), sipas_rank=20)
+                                      sipas_pct=Decimal("81"), sipas_rank=20, ranked_count=63)
         periods[year] = period
     # The staff-written texts of the demo, so that only the framework differs from it.
     texts = {k: v for k, v in load_texts()["record"].items() if k not in {"date", "area_name", "published_decision"}}

@@ -314,7 +314,7 @@ def with_sipas_value(world):
 def with_national_result(world):
     world.rows["result"] = NationalResult.objects.create(
         year=world.period.year, province_id=world.period.subject.province_id, par_score=Decimal("80"),
-        sipas_pct=Decimal("81.50"))
+        sipas_pct=Decimal("81.50"), ranked_count=63)
 
 
 def with_report_record(world):
