@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.formats.vi import formats as _day_first
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -136,8 +138,19 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Day-first date input and display (Django's "vi" locale has no input formats).
+# Day-first date input and display (Django's "vi" locale has no input formats), in both
+# languages: config/formats/vi and config/formats/en. The same formats where no language is
+# active (formats.get_format falls back to these settings).
 FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = _day_first.DATE_FORMAT
+DATETIME_FORMAT = _day_first.DATETIME_FORMAT
+SHORT_DATE_FORMAT = _day_first.SHORT_DATE_FORMAT
+SHORT_DATETIME_FORMAT = _day_first.SHORT_DATETIME_FORMAT
+TIME_FORMAT = _day_first.TIME_FORMAT
+DATE_INPUT_FORMATS = _day_first.DATE_INPUT_FORMATS
+TIME_INPUT_FORMATS = _day_first.TIME_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = _day_first.DATETIME_INPUT_FORMATS
+FIRST_DAY_OF_WEEK = _day_first.FIRST_DAY_OF_WEEK
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,9 +1,10 @@
 """Forms of the agency workspace and the review: they parse input, services decide."""
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.forms.utils import from_current_timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import Agency
@@ -14,19 +15,69 @@ POINTS_FIELD = {"max_digits": 7, "decimal_places": 3, "min_value": Decimal(0), "
 END_OF_WORKING_DAY = time(17, 0)
 
 
+# Dates are typed day first in both languages (config/formats): 10/04/2025, 10/4/2025,
+# 10-04-2025, 10.04.2025, or ISO 2025-04-10. Refusals say so, with an example.
+DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: ghi ngày trước, tháng sau (dd/mm/yyyy), ví dụ 10/04/2025.")}
+DATETIME_ERRORS = {"invalid": _("Thời điểm không hợp lệ: ghi ngày trước, tháng sau, giờ nếu cần "
+                                "(dd/mm/yyyy hoặc dd/mm/yyyy hh:mm), ví dụ 10/04/2025 14:30.")}
+TIME_ERRORS = {"invalid": _("Giờ không hợp lệ: ghi giờ:phút, ví dụ 14:30.")}
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+DEADLINE_HELP = _("Chỉ ghi ngày thì hạn là 17:00 ngày đó.")
+
+
+def date_only(text: str) -> date | None:
+    """The day `text` names when it is a date without a time (any DATE_INPUT_FORMATS of the
+    active language), else None."""
+    for fmt in formats.get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+class DayFirstDateField(forms.DateField):
+    """A date typed day first, shown dd/mm/yyyy in a text box (a browser's date picker shows
+    the browser's own order, month first in an English browser)."""
+
+    widget = forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off", "size": 12})
+    default_error_messages = DATE_ERRORS
+
+
 class DeadlineField(forms.SplitDateTimeField):
-    """A deadline typed as a date (10/04/2025) means 17:00 that day, the end of the working
-    day, unless a time is given."""
+    """A deadline in two boxes, date and time (the admin's): a date without a time
+    (10/04/2025) means 17:00 that day, the end of the working day."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("require_all_fields", False)
+        kwargs.setdefault("help_text", DEADLINE_HELP)
         super().__init__(*args, **kwargs)
+        self.fields[0].error_messages.update(DATE_ERRORS)
+        self.fields[1].error_messages.update(TIME_ERRORS)
         self.fields[1].required = False
 
     def compress(self, data_list):
         if data_list and data_list[0] and not data_list[1]:
             data_list = [data_list[0], END_OF_WORKING_DAY]
         return super().compress(data_list)
+
+
+class DeadlineInputField(forms.DateTimeField):
+    """A deadline in one box: "10/04/2025" means 17:00 that day; "10/04/2025 14:30",
+    "10/4/2025 8:05", "14:30 10/04/2025" or an ISO value as written."""
+
+    widget = forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off", "size": 18})
+    default_error_messages = DATETIME_ERRORS
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", DEADLINE_HELP)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("title", self.help_text)  # pages that show only the box
+
+    def to_python(self, value):
+        if isinstance(value, str) and (day := date_only(value.strip())):
+            return from_current_timezone(datetime.combine(day, END_OF_WORKING_DAY))
+        return super().to_python(value)
 
 
 class VersionedForm(forms.Form):
@@ -77,9 +128,7 @@ class EvidenceForm(forms.Form):
                            error_messages={"required": _("Chưa chọn tệp."), "empty": _("Tệp rỗng (0 byte).")},
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}))
     doc_number = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)
-    doc_date = forms.DateField(label=_("Ngày văn bản"), required=False,  # day first: config/formats
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                               error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
+    doc_date = DayFirstDateField(label=_("Ngày văn bản"), required=False)
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
     title = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
 
@@ -89,8 +138,7 @@ class EvidenceForm(forms.Form):
 
 class ExceptionForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Agency.objects.none())
-    until = forms.DateTimeField(label=_("Được sửa đến"),  # day first or datetime-local: config/formats
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    until = DeadlineInputField(label=_("Được sửa đến"))
     reason = forms.CharField(label=_("Lý do"), max_length=500)
 
     def __init__(self, *args, agencies=None, **kwargs):

@@ -30,11 +30,14 @@ PREVIOUS_COLOUR = "#c9a227"
 class Bar:
     label: str
     current: Decimal
-    previous: Decimal | None
+    previous: Decimal | None  # last year's total of the field's counterparts (None: not compared)
+    code: str = ""
 
 
 def bars(data: ReportData) -> list[Bar]:
-    return [Bar(f.name, f.shown, f.shown_previous) for f in data.par.fields]
+    """One pair of bars per field of this year's framework; last year's bar is the total of
+    the field's counterparts (through the framework mapping), absent where it does not compare."""
+    return [Bar(f.name, f.shown, f.shown_previous, f.code) for f in data.par.fields]
 
 
 def _axis_max(values: list[Decimal]) -> int:
@@ -44,7 +47,7 @@ def _axis_max(values: list[Decimal]) -> int:
 
 def field_chart_svg(data: ReportData) -> str:
     items = bars(data)
-    compared = data.previous is not None
+    compared = data.par.compared  # some field compares with last year: draw last year's series
     per_field = max(BAR_H * (2 if compared else 1) + PAIR_GAP, 32)  # room for a two-line label
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
     axis_max = _axis_max([b.current for b in items] + [b.previous for b in items if b.previous is not None])
@@ -70,10 +73,14 @@ def field_chart_svg(data: ReportData) -> str:
             out.append(f'<text x="{LABEL_W - 6}" y="{first + j * 14:.1f}" text-anchor="end">{escape(line)}</text>')
         series = [(b.current, CURRENT_COLOUR)] + ([(b.previous, PREVIOUS_COLOUR)] if compared else [])
         for k, (value, colour) in enumerate(series):
-            if value is None:
-                continue
             by = y0 + k * BAR_H
-            out.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{x(value) - LABEL_W:.1f}" height="{BAR_H - 1}" fill="{colour}"/>')
+            if value is None:
+                # Where last year's bar would be: say it does not compare, never draw another field's.
+                out.append(f'<text x="{LABEL_W + 3}" y="{by + BAR_H - 3:.1f}" font-size="10" fill="#666" '
+                           f'data-not-compared="{escape(b.code)}">{escape(_("không so sánh"))}</text>')
+                continue
+            out.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{x(value) - LABEL_W:.1f}" height="{BAR_H - 1}" fill="{colour}" '
+                       f'data-field="{escape(b.code)}" data-year="{data.year if k == 0 else data.previous_year}"/>')
             out.append(f'<text x="{x(value) + 3:.1f}" y="{by + BAR_H - 3:.1f}" font-size="11">{n.fixed2(value)}</text>')
     out.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{TOP + plot_h}" stroke="#000" stroke-width="0.8"/>')
     ly = TOP + plot_h + 34

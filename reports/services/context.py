@@ -30,6 +30,14 @@ def number_line(data: ReportData) -> str:
     return _("Số: %(number)s") % {"number": data.record.number or "\u00a0" * 8 + "/BC-SNV"}
 
 
+def illustrative_line(data: ReportData) -> str | None:
+    """The mark under the title of a report built from illustrative figures (demo data,
+    figures not yet published): printed in every format, so no copy passes for the real one."""
+    if not data.is_illustrative:
+        return None
+    return _("SỐ LIỆU MINH HỌA – không phải kết quả chính thức do Bộ Nội vụ công bố")
+
+
 def build_context(data: ReportData) -> dict:
     record = data.record
     return {
@@ -47,4 +55,8 @@ def build_context(data: ReportData) -> dict:
         "recipients": record.recipient_lines,
         "published_score": n.score(data.par.score),
         "computed_score": n.points(data.par.computed_score),
+        "illustrative_line": illustrative_line(data),
+        # Why some comparisons are missing (versions not linked, …): the preview shows them
+        # to staff (show_staff_notes), the printed document never does.
+        "staff_notes": data.problems,
     }

@@ -13,3 +13,9 @@ def mean(values: list[Decimal]) -> Decimal | None:
 
 def diff(current, previous):
     return None if current is None or previous is None else current - previous
+
+
+# The first year of the national PAR Index (Chỉ số CCHC, published by the Ministry of Home
+# Affairs since 2012). A superlative ("cao nhất từ trước đến nay") needs a published score
+# for every year from this one to the year before the report's.
+PAR_INDEX_FIRST_YEAR = 2012

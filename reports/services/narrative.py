@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from . import numbers as n
 from .assemble import ReportData
 from .narrative_par import (
-    _direction, _rank_text, chart_title, field_items, fields_fell, history_note, par_channels, par_result, par_summary, self_assessed_total,
-    shortfall_intro, shortfall_title,
+    _direction, _rank_text, chart_title, field_items, fields_fell, framework_note, history_note, par_channels, par_result,
+    par_summary, self_assessed_total, shortfall_intro, shortfall_title,
 )
 
 
@@ -121,6 +121,8 @@ def sipas_result(data: ReportData) -> str | None:
     pct_part = _direction(change, _("tăng %(v)s"), _("giảm %(v)s"), _("không đổi")) % {"v": n.pct(abs(change))} if change else _("không đổi")
     prev = n.pct(s.previous_overall)
     if s.previous_rank:
+        # Last year's rank with its own base ("xếp thứ 40/63"): shown, never subtracted from
+        # a rank among another number of provinces.
         prev += _(", xếp thứ %(rank)s") % {"rank": _rank_text(s.previous_rank, s.previous_ranked_count)}
     gain = s.rank_gain
     if gain is None:
@@ -133,20 +135,54 @@ def sipas_result(data: ReportData) -> str | None:
         "comparison": comparison, "prev_year": data.previous_year, "prev": prev}
 
 
+def _sipas_not_compared(data: ReportData) -> str:
+    """" (tiêu chí 40 không so sánh với năm 2024)": indicators with no counterpart value."""
+    numbers = data.sipas.not_compared
+    if not numbers:
+        return ""
+    return _(" (%(count)s tiêu chí không so sánh với năm %(prev_year)s: %(list)s)") % {
+        "count": n.count(len(numbers)), "prev_year": data.previous_year, "list": ", ".join(str(x) for x in numbers)}
+
+
 def sipas_indicators(data: ReportData) -> str | None:
     s = data.sipas
     if not s.compared_count:
         return _("Kết quả cụ thể như sau:") if s.has_values else None
+    values = {"year": data.year, "prev_year": data.previous_year, "groups": n.count(s.rose_group_count),
+              "extra": _sipas_not_compared(data)}
+    noun = _("tiêu chí")
     if s.rose_count == s.compared_count:
         return _(
-            "Một điểm sáng khác của kết quả Chỉ số SIPAS năm %(year)s là %(rose)s/%(total)s tiêu chí thuộc %(groups)s nhóm "
-            "tiêu chí đều tăng điểm số so với năm %(prev_year)s, cụ thể như sau:"
-        ) % {"year": data.year, "rose": n.count(s.rose_count), "total": n.count(s.compared_count),
-             "groups": n.count(s.rose_group_count), "prev_year": data.previous_year}
-    return _(
-        "Có %(rose)s/%(total)s tiêu chí tăng điểm số và %(fell)s tiêu chí giảm điểm số so với năm %(prev_year)s, cụ thể như sau:"
-    ) % {"rose": n.count(s.rose_count), "total": n.count(s.compared_count), "fell": n.count(s.fell_count),
-         "prev_year": data.previous_year}
+            "Một điểm sáng khác của kết quả Chỉ số SIPAS năm %(year)s là %(phrase)s thuộc %(groups)s nhóm tiêu chí đều "
+            "tăng điểm số so với năm %(prev_year)s%(extra)s, cụ thể như sau:"
+        ) % {**values, "phrase": f"{n.count_text(s.rose_count, s.compared_count, ratio=True)} {noun}"}
+    if s.fell_count == s.compared_count:
+        return _("%(phrase)s so với năm %(prev_year)s%(extra)s, cụ thể như sau:") % {
+            **values, "phrase": n.capfirst(n.count_phrase(s.fell_count, s.compared_count, noun, _("giảm điểm số"), ratio=True))}
+    rose = n.count_phrase(s.rose_count, s.compared_count, noun, _("tăng điểm số"), ratio=True)
+    fell = n.count_phrase(s.fell_count, s.compared_count, noun, _("giảm điểm số"), some="")
+    return _("%(rose)s và %(fell)s so với năm %(prev_year)s%(extra)s, cụ thể như sau:") % {
+        **values, "rose": n.capfirst(rose), "fell": fell}
+
+
+def sipas_note(data: ReportData) -> str | None:
+    """How this year's SIPAS questionnaire differs from the one compared with (another version)."""
+    info = data.sipas.change_info
+    if info is None:
+        return None
+    parts = []
+    if info.new:
+        parts.append(_("tiêu chí mới, không so sánh: %(list)s") % {"list": ", ".join(str(x) for x in info.new)})
+    if info.renumbered:
+        parts.append(_("đổi số thứ tự: %(list)s") % {"list": ", ".join(
+            _("%(n)s (năm trước là %(old)s)") % {"n": a, "old": b} for a, b in info.renumbered)})
+    if info.dropped:
+        parts.append(_("bỏ tiêu chí năm trước: %(list)s") % {"list": ", ".join(str(x) for x in info.dropped)})
+    text = _("Năm %(year)s đo lường theo bộ câu hỏi “%(current)s” (%(count)s tiêu chí), năm %(prev_year)s theo “%(previous)s” "
+             "(%(prev_count)s tiêu chí)") % {
+        "year": data.year, "current": info.current, "count": n.count(info.current_count), "prev_year": data.previous_year,
+        "previous": info.previous, "prev_count": n.count(info.previous_count)}
+    return text + (": " + "; ".join(parts) if parts else "") + "."
 
 
 def sipas_expectations(data: ReportData) -> str | None:
@@ -165,16 +201,23 @@ def build(data: ReportData) -> Narrative:
     summary, summary_tail, rose_note = par_summary(data)
     intro_lead, intro_tail, rank_note = shortfall_intro(data)
     fell_title, fell_items = fields_fell(data)
+    has_results = data.par.has_results
+    sipas_text = sipas_result(data)
     footnotes: dict[str, Footnote] = {}
-    for key, text in (("history", history_note(data) if data.par.has_results else None),
-                      ("rose", rose_note), ("rank", rank_note)):
+    # In the order of their calls in the document: numbers follow the reading order.
+    for key, text in (("baseline", data.comparison.note or None),
+                      ("sipas", sipas_note(data) if sipas_text and data.sipas.has_values else None),
+                      ("history", history_note(data) if has_results else None),
+                      ("framework", framework_note(data) if has_results else None),
+                      ("rose", rose_note if has_results else None),
+                      ("rank", rank_note if has_results else None)):
         if text:
             footnotes[key] = Footnote(len(footnotes) + 1, text)
     subject = subject_line(data)
     return Narrative(
         subject=subject, opening=opening(data),
         sipas_criteria=criteria, sipas_sections=sections,
-        sipas_result=sipas_result(data), sipas_indicators=sipas_indicators(data),
+        sipas_result=sipas_text, sipas_indicators=sipas_indicators(data),
         sipas_expectations=sipas_expectations(data),
         self_assessed_total=self_assessed_total(data),
         par_result=head, par_result_tail=tail, par_channels=par_channels(data),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from scorecards.choices import Lineage
+
 from . import numbers as n
 from .assemble import FieldResult, ReportData
 
@@ -15,7 +17,8 @@ def _direction(value, up: str, down: str, same: str) -> str:
 
 
 def _rank_text(rank, count) -> str:
-    return f"{rank}/{count or 63}"
+    """"35/63": a rank always with its own year's base, never an assumed one."""
+    return n.rank(rank, count)
 
 
 def self_assessed_total(data: ReportData) -> str:
@@ -96,39 +99,75 @@ def _field_share(f: FieldResult) -> str:
     return _("%(of)s = %(pct)s") % {"of": n.of(f.shown, f.total.max_points, n.points2), "pct": n.pct_short(f.share)}
 
 
+def not_compared_sentence(data: ReportData) -> str | None:
+    """Fields that have a result this year but are not compared, and why: said instead of comparing."""
+    p = data.par
+    missing = p.not_compared_fields
+    if not missing or data.previous_year is None:
+        return None
+    reasons = list(dict.fromkeys(f.previous_note for f in missing))
+    if len(missing) == len(p.fields) and len(reasons) == 1:
+        return _("Các lĩnh vực không so sánh được với năm %(prev_year)s (%(why)s).") % {
+            "prev_year": data.previous_year, "why": reasons[0]}
+    items = "; ".join(_("lĩnh vực %(code)s – %(name)s (%(why)s)") % {"code": f.code, "name": f.name, "why": f.previous_note}
+                      for f in missing)
+    return _("Không so sánh được với năm %(prev_year)s: %(items)s.") % {"prev_year": data.previous_year, "items": items}
+
+
 def par_summary(data: ReportData) -> tuple[str | None, str, str | None]:
     """(text before the footnote call, text after it, the footnote of fields that rose)."""
     p = data.par
-    if p.change is None:
+    rose, compared = p.fields_rose, p.compared_fields
+    if p.change is None and not compared:
         return None, "", None
-    head = _("Như vậy, điểm xác định Chỉ số CCHC năm %(year)s %(dir)s so với năm %(prev_year)s.") % {
-        "year": data.year, "prev_year": data.previous_year,
-        "dir": _direction(p.change, _("tăng %(v)s điểm"), _("giảm %(v)s điểm"), _("không đổi")) % {"v": n.points2(abs(p.change))}}
     note = None
-    rose = p.fields_rose
+    phrase = n.count_phrase(len(rose), len(compared), _("lĩnh vực"), _("tăng điểm")) if compared else ""
+    if p.change is None:
+        # The fields compare though last year's total does not (no published score to compare with).
+        head = _("So với năm %(prev_year)s, %(phrase)s") % {"prev_year": data.previous_year, "phrase": phrase}
+    else:
+        head = _("Như vậy, điểm xác định Chỉ số CCHC năm %(year)s %(dir)s so với năm %(prev_year)s.") % {
+            "year": data.year, "prev_year": data.previous_year,
+            "dir": _direction(p.change, _("tăng %(v)s điểm"), _("giảm %(v)s điểm"), _("không đổi")) % {"v": n.points2(abs(p.change))}}
+        if compared:
+            head += " " + _("Trong đó, %(phrase)s so với năm %(prev_year)s") % {"phrase": phrase, "prev_year": data.previous_year}
     if rose:
-        head += " " + _("Trong đó, có %(count)s lĩnh vực tăng điểm so với năm %(prev_year)s") % {
-            "count": n.count(len(rose)), "prev_year": data.previous_year}
         note = "; ".join(_("+ %(name)s (%(change)s điểm, đạt %(share)s)") % {
             "name": f.name, "change": n.signed(f.change),
             "share": (_("tối đa ") if f.shown >= f.total.max_points else "") + _field_share(f)}
             for f in rose) + "."
     high = [f.name for f in p.fields if f.share is not None and f.share >= HIGH_SHARE]
     if high:
-        tail = (_(" và ") if rose else " " + _("Trong đó, ")) + _("có lĩnh vực đạt tỷ lệ cao so với điểm tối đa như: %(list)s.") % {
+        tail = (_(" và ") if compared else " " + _("Trong đó, ")) + _("có lĩnh vực đạt tỷ lệ cao so với điểm tối đa như: %(list)s.") % {
             "list": "; ".join(high)}
     else:
-        tail = "." if rose else ""
+        tail = "." if compared else ""
+    missing = not_compared_sentence(data)
+    if missing:
+        tail += " " + missing
     return head, tail, note
+
+
+def _rank_line(data: ReportData, rank: int, ranked_count: int, previous_rank: int, previous_count: int) -> str:
+    """"xếp thứ 5/34 tỉnh, thành; năm 2024: 46/63": both ranks with their bases, never subtracted."""
+    return _("xếp thứ %(rank)s tỉnh, thành; năm %(prev_year)s: %(prev)s") % {
+        "rank": _rank_text(rank, ranked_count), "prev_year": data.previous_year, "prev": _rank_text(previous_rank, previous_count)}
+
+
+def rank_bases_note(data: ReportData, ranked_count: int, previous_count: int) -> str:
+    return _("Năm %(prev_year)s xếp hạng trong %(prev_count)s tỉnh, thành; năm %(year)s xếp hạng trong %(count)s tỉnh, thành: "
+             "hai thứ hạng không so sánh bằng số bậc.") % {
+        "prev_year": data.previous_year, "prev_count": previous_count, "year": data.year, "count": ranked_count}
 
 
 def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
     """(text before the rank footnote call, text after it, the footnote with last year's rank)."""
     p = data.par
     rows = n.count(len(p.shortfalls))
-    fell = p.fields_fell
+    fell, compared = p.fields_fell, p.compared_fields
     gain = p.rank_gain
     rank = _("xếp thứ %(rank)s tỉnh, thành") % {"rank": _rank_text(p.rank, p.ranked_count)} if p.rank else ""
+    note = None
     if gain is not None and gain < 0:
         places = n.count(-gain)
         if p.change is not None and p.change > 0:
@@ -141,27 +180,38 @@ def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
     elif gain == 0:
         places = ""
         lead = _("Năm %(year)s, vị trí xếp hạng giữ nguyên so với năm %(prev_year)s, %(rank)s")
+    elif p.rank and p.previous_rank:
+        # Ranked among different numbers of provinces (63, then 34): both ranks, each with its base.
+        places, rank = "", _rank_line(data, p.rank, p.ranked_count, p.previous_rank, p.previous_ranked_count)
+        lead = _("Năm %(year)s, %(rank)s")
+        note = rank_bases_note(data, p.ranked_count, p.previous_ranked_count)
     else:
         places = ""
         lead = _("Năm %(year)s, %(rank)s") if rank else _("Năm %(year)s, theo kết quả thẩm định")
     lead = lead % {"year": data.year, "prev_year": data.previous_year, "places": places, "rank": rank}
-    note = _("Năm %(prev_year)s xếp thứ %(rank)s tỉnh, thành.") % {
-        "prev_year": data.previous_year, "rank": _rank_text(p.previous_rank, p.previous_ranked_count)} if gain is not None else None
+    if gain is not None:
+        note = _("Năm %(prev_year)s xếp thứ %(rank)s tỉnh, thành.") % {
+            "prev_year": data.previous_year, "rank": _rank_text(p.previous_rank, p.previous_ranked_count)}
     if p.shortfalls:
         tail = _("; còn có %(rows)s tiêu chí (TC), tiêu chí thành phần (TCTP) chưa đạt điểm hoặc chưa đạt điểm tối đa so với Bộ tiêu chí chấm điểm.") % {"rows": rows}
     else:
         tail = _("; các tiêu chí (TC), tiêu chí thành phần (TCTP) chấm qua tài liệu kiểm chứng đều đạt điểm tối đa.")
     if fell:
-        tail += " " + _("Tổng điểm (cả điểm điều tra xã hội học) của %(count)s lĩnh vực giảm điểm so với năm %(prev_year)s, cụ thể như sau:") % {
-            "count": n.count(len(fell)), "prev_year": data.previous_year}
+        tail += " " + _("Tổng điểm (cả điểm điều tra xã hội học) của %(phrase)s so với năm %(prev_year)s, cụ thể như sau:") % {
+            "phrase": n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=""),
+            "prev_year": data.previous_year}
     return lead, tail, note
 
 
 def fields_fell(data: ReportData) -> tuple[str | None, list[str]]:
-    fell = data.par.fields_fell
+    fell, compared = data.par.fields_fell, data.par.compared_fields
     if not fell:
         return None, []
-    title = _("%(count)s lĩnh vực giảm điểm so với năm %(prev_year)s là:") % {"count": n.count(len(fell)), "prev_year": data.previous_year}
+    phrase = n.capfirst(n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=""))
+    if len(fell) == len(compared) and len(fell) > 1:
+        title = _("%(phrase)s so với năm %(prev_year)s:") % {"phrase": phrase, "prev_year": data.previous_year}
+    else:
+        title = _("%(phrase)s so với năm %(prev_year)s là:") % {"phrase": phrase, "prev_year": data.previous_year}
     items = []
     for i, f in enumerate(fell):
         slight = -f.change < SLIGHT_FALL
@@ -171,10 +221,75 @@ def fields_fell(data: ReportData) -> tuple[str | None, list[str]]:
 
 
 def chart_title(data: ReportData) -> str:
-    if data.previous:
+    if data.par.compared:
         return _("Biểu đồ kết quả điểm các lĩnh vực CCHC năm %(prev)s và %(year)s của %(area)s") % {
             "prev": data.previous_year, "year": data.year, "area": data.area_name}
     return _("Biểu đồ kết quả điểm các lĩnh vực CCHC năm %(year)s của %(area)s") % {"year": data.year, "area": data.area_name}
+
+
+def _implied(c, by_id: dict) -> bool:
+    """A node that changed only because its parent did (renamed with it, moved with it, new
+    with it): the parent's entry in the footnote says it."""
+    parent = by_id.get(c.criterion.parent_id)
+    if parent is None or parent.lineage != c.lineage:
+        return False
+    if c.lineage == Lineage.NEW:
+        return True
+    if not (c.comparable and parent.comparable and len(c.previous_codes) == 1 and len(parent.previous_codes) == 1):
+        return False
+    p_new, p_old = parent.criterion.code, parent.previous_codes[0]
+    mine, old = c.criterion.code, c.previous_codes[0]
+    return mine.startswith(p_new + ".") and old.startswith(p_old + ".") and mine[len(p_new):] == old[len(p_old):]
+
+
+def _change_entry(c) -> tuple[str, str]:
+    """(the kind of change, the node's entry) for the framework footnote."""
+    code = c.criterion.code
+    if c.lineage == Lineage.NEW:
+        return "new", code
+    if c.lineage == Lineage.SPLIT:
+        return "split", _("%(code)s (từ %(old)s)") % {"code": code, "old": ", ".join(c.previous_codes) or "?"}
+    if not c.lineage:
+        return "undeclared", code
+    if not c.comparable:
+        return "changed", _("%(code)s (%(why)s)") % {"code": code, "why": c.note}
+    if c.lineage == Lineage.MERGED:
+        return "merged", _("%(code)s (từ %(old)s)") % {"code": code, "old": ", ".join(c.previous_codes)}
+    if c.lineage == Lineage.MOVED:
+        return "moved", _("%(code)s (năm trước là %(old)s)") % {"code": code, "old": c.previous_codes[0]}
+    if c.code_changed:
+        return "renamed", _("%(code)s (năm trước là %(old)s)") % {"code": code, "old": c.previous_codes[0]}
+    return "renamed", _("%(code)s (đổi tên)") % {"code": code}
+
+
+def framework_note(data: ReportData) -> str | None:
+    """How this year's framework differs from the one compared with (renamed, moved, merged,
+    split, new and dropped nodes), from the mapping; None when both years use the same one."""
+    m = data.par.mapping
+    if m is None or m.previous is None or m.identity:
+        return None
+    values = {"year": data.year, "prev_year": data.previous_year, "current": m.framework, "previous": m.previous}
+    if not m.linked:
+        return _("Năm %(year)s áp dụng “%(current)s”, năm %(prev_year)s áp dụng “%(previous)s”; hai bộ chỉ số chưa khai báo "
+                 "nội dung tương ứng nên các lĩnh vực không so sánh với năm %(prev_year)s.") % values
+    changes = m.changes()
+    by_id = {c.criterion.pk: c for c in changes}
+    kinds: dict[str, list[str]] = {}
+    for c in changes:
+        if not _implied(c, by_id):
+            kind, entry = _change_entry(c)
+            kinds.setdefault(kind, []).append(entry)
+    dropped_ids = {d.pk for d in m.dropped}
+    kinds["dropped"] = [c.code for c in m.dropped if c.parent_id not in dropped_ids]
+    labels = [("renamed", Lineage.RENAMED.label), ("moved", Lineage.MOVED.label), ("merged", Lineage.MERGED.label),
+              ("split", Lineage.SPLIT.label), ("new", Lineage.NEW.label), ("dropped", _("Bỏ")),
+              ("changed", _("Không so sánh")), ("undeclared", _("Chưa khai báo tương ứng"))]
+    listed = "; ".join(f"{str(label).lower()}: {', '.join(kinds[kind])}" for kind, label in labels if kinds.get(kind))
+    if not listed:
+        return _("Năm %(year)s áp dụng “%(current)s”, năm %(prev_year)s áp dụng “%(previous)s”; các nội dung tương ứng "
+                 "giữ nguyên.") % values
+    return _("Năm %(year)s áp dụng “%(current)s”, năm %(prev_year)s áp dụng “%(previous)s”; thay đổi: %(list)s.") % {
+        **values, "list": listed}
 
 
 def shortfall_title(data: ReportData) -> str:

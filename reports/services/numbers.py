@@ -74,3 +74,40 @@ def rank_move(gain: int) -> str:
 
 def is_zero(value) -> bool:
     return value is None or Decimal(value) == 0
+
+
+def count_phrase(count: int, total: int, noun: str, verb: str, *, ratio: bool = False, some: str = "có ") -> str:
+    """How many of `total` things did something, read naturally for none, some and all:
+
+    - none: "không có lĩnh vực nào tăng điểm";
+    - all (of two or more): "cả 08 lĩnh vực đều tăng điểm", or with `ratio` "39/39 tiêu chí đều giảm";
+    - some: "có 04 lĩnh vực tăng điểm" (`some` is the word before the count: "có " or ""),
+      with `ratio` "có 30/39 tiêu chí tăng điểm số".
+
+    Lower case: the caller capitalises a sentence's first word (`capfirst`).
+    """
+    from django.utils.translation import gettext as _
+
+    values = {"n": count_text(count, total, ratio), "noun": noun, "verb": verb}
+    if count == 0:
+        return _("không có %(noun)s nào %(verb)s") % values
+    if count == total and total > 1:
+        return (_("%(n)s %(noun)s đều %(verb)s") if ratio else _("cả %(n)s %(noun)s đều %(verb)s")) % values
+    return some + _("%(n)s %(noun)s %(verb)s") % values
+
+
+def count_text(count: int, total: int, ratio: bool = False) -> str:
+    """"04" or, with `ratio`, "04/08"."""
+    return f"{fmt_count(count)}/{fmt_count(total)}" if ratio else fmt_count(count)
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def rank(place: int, ranked_count: int) -> str:
+    """A rank with its base: "5/34". The base is required: a rank is never written without
+    it, and it is never assumed (63 provinces were ranked until 2024, 34 from 2025)."""
+    if ranked_count is None:
+        raise ValueError("a rank needs the number of provinces ranked")
+    return f"{place}/{ranked_count}"

@@ -1,14 +1,17 @@
 """PAR Index part of the report data: channels, fields against last year, shortfalls, history."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from scorecards.formatting import quantize
 from scorecards.models import ScoringSource
-from scorecards.services.scorecard import Scorecard
+from scorecards.services.lineage import Mapping
+from scorecards.services.scorecard import FieldBlock, Scorecard
 
-from .figures import HUNDRED, ZERO
+from .figures import HUNDRED, PAR_INDEX_FIRST_YEAR, ZERO
 from .figures import diff as _diff
 
 
@@ -33,9 +36,13 @@ class FieldResult:
     code: str
     name: str
     total: Part
-    previous_total: Decimal | None
+    previous_total: Decimal | None  # the counterpart nodes' total last year (None: not compared)
     evidence: Part
     sipas: Part
+    # Why the field is not compared ("mới, …", "nội dung thay đổi …"), or how its counterpart
+    # differs when it is ("năm trước là 2"); empty when there is nothing to say.
+    previous_note: str = ""
+    previous_codes: list[str] = field(default_factory=list)
 
     # Field totals are published to two decimals (the chart, the comparisons): the change and
     # the share are computed from the shown values so that "9,39/9,5 = 98,84%" checks out.
@@ -102,27 +109,46 @@ class ParData:
     fields: list[FieldResult]
     shortfalls: list[ShortfallRow]
     shortfall_totals: ShortfallTotals
+    history_complete: bool = False  # published scores for every year from PAR_INDEX_FIRST_YEAR to last year
+    mapping: Mapping | None = None  # this year's framework against the one compared with
 
     @property
     def change(self) -> Decimal | None:
         return _diff(self.score, self.previous_score)
 
     @property
+    def ranks_comparable(self) -> bool:
+        """Both years ranked, out of the same number of provinces: places can be counted."""
+        return (self.rank is not None and self.previous_rank is not None and self.ranked_count is not None
+                and self.ranked_count == self.previous_ranked_count)
+
+    @property
     def rank_gain(self) -> int | None:
-        return None if self.rank is None or self.previous_rank is None else self.previous_rank - self.rank
+        """Places gained (positive) or lost; None unless both years rank the same number of provinces."""
+        return self.previous_rank - self.rank if self.ranks_comparable else None
 
     @property
     def is_record(self) -> bool:
-        """True only when history exists and this year beats every earlier year."""
-        return bool(self.history) and all(self.score > s for _, s in self.history)
+        """True only when the history is complete from the index's first year to last year
+        and this year beats every earlier year."""
+        return self.history_complete and all(self.score > s for _, s in self.history)
+
+    @property
+    def compared_fields(self) -> list[FieldResult]:
+        return [f for f in self.fields if f.change is not None]
 
     @property
     def fields_rose(self) -> list[FieldResult]:
-        return [f for f in self.fields if f.change is not None and f.change > 0]
+        return [f for f in self.compared_fields if f.change > 0]
 
     @property
     def fields_fell(self) -> list[FieldResult]:
-        return [f for f in self.fields if f.change is not None and f.change < 0]
+        return [f for f in self.compared_fields if f.change < 0]
+
+    @property
+    def not_compared_fields(self) -> list[FieldResult]:
+        """Fields with a result this year that are not compared, each with its reason."""
+        return [f for f in self.fields if f.previous_total is None and f.previous_note]
 
     @property
     def compared(self) -> bool:
@@ -133,17 +159,64 @@ def _part(totals) -> Part:
     return Part(totals.appraised, totals.max_points)
 
 
-def assemble_par(sc: Scorecard, previous_sc: Scorecard | None, results, previous_results, history) -> ParData:
+@dataclass
+class PreviousCards:
+    """The scorecards a year's fields are compared with, each with the mapping of this year's
+    framework to its framework; their figures are averaged when there are several (the
+    predecessors of a merged province). `reason` says why fields are not compared when
+    there is a year to compare with but no scorecard."""
+
+    cards: list[tuple[Scorecard, Mapping]] = field(default_factory=list)
+    reason: str = ""
+    # Whether last year's total may be computed from the scores when no published score
+    # exists (the subject's own previous year); a predecessor or an average is compared
+    # with published figures only, as its footnote says.
+    computed_fallback: bool = True
+
+    def field_previous(self, block: FieldBlock) -> tuple[Decimal | None, str, list[str]]:
+        """(last year's total of the field's counterparts, the note, their codes)."""
+        if not block.totals.appraised_count:
+            return None, "", []
+        if not self.cards:
+            return None, self.reason, []
+        values, note, codes = [], "", []
+        for card, mapping in self.cards:
+            counterpart = mapping.counterpart(block.criterion)
+            if not counterpart.comparable:
+                return None, counterpart.note, []
+            parts = [card.node_totals(i) for i in counterpart.previous_ids]
+            if not parts or not all(t.appraised_count for t in parts):
+                return None, _("chưa có điểm thẩm định năm trước"), []
+            values.append(sum((t.appraised for t in parts), ZERO))
+            note, codes = counterpart.note, counterpart.previous_codes
+        return sum(values, ZERO) / len(values), note, codes
+
+    def computed_score(self) -> Decimal | None:
+        """Last year's total computed from the scores (averaged), when every card has scores."""
+        if not self.computed_fallback or not self.cards or not all(card.totals.appraised_count for card, _m in self.cards):
+            return None
+        return sum((card.totals.appraised for card, _m in self.cards), ZERO) / len(self.cards)
+
+
+def history_complete(history: list[tuple[int, Decimal]], year: int) -> bool:
+    """True when a published score exists for every year from PAR_INDEX_FIRST_YEAR to `year` − 1."""
+    years = {y for y, _s in history}
+    return year > PAR_INDEX_FIRST_YEAR and all(y in years for y in range(PAR_INDEX_FIRST_YEAR, year))
+
+
+def assemble_par(sc: Scorecard, previous: PreviousCards, results, previous_results, history, *, compared: bool,
+                 mapping: Mapping | None = None) -> ParData:
+    """`previous_results` is a baseline.PreviousResults (or None); `compared` says whether the
+    year is compared at all (there is a baseline year)."""
     evidence = sc.channel(ScoringSource.EVIDENCE)
     fields = []
     for block in sc.fields:
-        prev_block = previous_sc.field(block.code) if previous_sc else None
+        previous_total, note, codes = previous.field_previous(block) if compared else (None, "", [])
         fields.append(FieldResult(
-            code=block.code, name=block.name, total=_part(block.totals),
-            previous_total=(prev_block.totals.appraised if prev_block and prev_block.totals.appraised_count
-                            and block.totals.appraised_count else None),
+            code=block.code, name=block.name, total=_part(block.totals), previous_total=previous_total,
             evidence=_part(block.source_totals(ScoringSource.EVIDENCE)),
             sipas=_part(block.source_totals(ScoringSource.SIPAS)),
+            previous_note=note, previous_codes=codes,
         ))
     shortfalls, totals = [], ShortfallTotals()
     for row in sc.shortfalls():
@@ -160,22 +233,29 @@ def assemble_par(sc: Scorecard, previous_sc: Scorecard | None, results, previous
     computed = sc.totals.appraised
     published = results is not None and results.par_score is not None
     self_rows = [r for r in sc.rows if r.criterion.scoring_source == ScoringSource.EVIDENCE]
-    previous_computed = previous_sc.totals.appraised if previous_sc and previous_sc.totals.appraised_count else None
     has_results = published or sc.totals.appraised_count > 0
+    previous_score = None
+    if compared and has_results:
+        previous_score = (previous_results.par_score if previous_results and previous_results.par_score is not None
+                          else previous.computed_score())
+    # A rank is meaningless without its base: without the number ranked there is no rank.
+    ranked = results is not None and results.ranked_count is not None
+    previous_ranked = compared and previous_results is not None and previous_results.ranked_count is not None
+    year = sc.period.year
     return ParData(
         has_results=has_results,
         has_self_assessment=any(r.self_points is not None for r in self_rows),
         self_assessed=Part(evidence.self_points, evidence.self_max),
         score=results.par_score if published else computed,
         computed_score=computed,
-        previous_score=(previous_results.par_score if previous_results and previous_results.par_score is not None
-                        else previous_computed) if previous_sc and has_results else None,
-        rank=results.par_rank if results else None,
-        previous_rank=previous_results.par_rank if previous_results and previous_sc else None,
-        ranked_count=results.ranked_count if results else None,
-        previous_ranked_count=previous_results.ranked_count if previous_results else None,
+        previous_score=previous_score,
+        rank=results.par_rank if ranked else None,
+        previous_rank=previous_results.par_rank if previous_ranked else None,
+        ranked_count=results.ranked_count if ranked else None,
+        previous_ranked_count=previous_results.ranked_count if previous_ranked else None,
         history=history,
         evidence=_part(evidence), survey=_part(sc.survey_total), monitoring=_part(sc.channel(ScoringSource.MONITORING)),
         sipas=_part(sc.channel(ScoringSource.SIPAS)), leader_survey=_part(sc.channel(ScoringSource.SURVEY)),
         fields=fields, shortfalls=shortfalls, shortfall_totals=totals,
+        history_complete=history_complete(history, year), mapping=mapping,
     )

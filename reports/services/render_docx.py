@@ -15,7 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .assemble import ReportData
 from .context import build_context
@@ -198,7 +198,11 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
     w.para(_("BÁO CÁO"), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False).paragraph_format.space_before = Pt(12)
     w.para(text.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     w.para("―――――", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10)
-    w.para(text.opening)
+    if ctx.get("illustrative_line"):
+        mark = w.para(ctx["illustrative_line"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        for run in mark.runs:
+            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+    w.note_call(w.para(text.opening), notes.get("baseline"))
 
     w.heading(_("I. KẾT QUẢ CHỈ SỐ HÀI LÒNG CỦA NGƯỜI DÂN ĐỐI VỚI SỰ PHỤC VỤ CỦA CƠ QUAN HÀNH CHÍNH NHÀ NƯỚC (SIPAS)"))
     w.heading(_("1. Tổng quan về Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước năm %(year)s") % {"year": year})
@@ -209,7 +213,7 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
         w.para("+ " + line)
     w.heading(_("3. Kết quả đo lường sự hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước năm %(year)s") % {"year": year})
     if text.sipas_result:
-        w.para(text.sipas_result + (" " + text.sipas_indicators if text.sipas_indicators else ""))
+        w.note_call(w.para(text.sipas_result + (" " + text.sipas_indicators if text.sipas_indicators else "")), notes.get("sipas"))
     if data.sipas.has_values:
         w.table(ctx["sipas_table"], size=11)
     w.blocks(blocks["sipas_commentary"])
@@ -223,6 +227,8 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
     w.heading(_("2. Kết quả Chỉ số CCHC năm %(year)s") % {"year": year})
     p = w.para(text.par_result)
     w.note_call(p, notes.get("history"), text.par_result_tail + (" " + text.par_channels if data.par.has_results else ""))
+    if data.par.has_results:
+        w.note_call(p, notes.get("framework"))
     if data.par.has_results:
         _par_details(w, ctx, data)
     _closing_sections(w, ctx, data)

@@ -42,7 +42,7 @@ def _num(text: str) -> Cell:
 
 def sipas_table(data: ReportData) -> Table:
     year, prev = data.year, data.previous_year
-    compared = data.previous is not None
+    compared = data.sipas.compared  # last year's values of the indicators' counterparts exist to compare
     headers = [_("Tiêu chí"), _("Năm %(year)s") % {"year": year}]
     if compared:
         headers += [_("Năm %(year)s") % {"year": prev},
@@ -52,8 +52,11 @@ def sipas_table(data: ReportData) -> Table:
         label = r.label if r.kind != "overall" else _("SỰ PHỤC VỤ HÀNH CHÍNH NÓI CHUNG NĂM %(year)s") % {"year": year}
         cells = [Cell(label), _num(n.pct(r.current) if r.current is not None else "")]
         if compared:
-            cells += [_num(n.pct(r.previous) if r.previous is not None else ""),
-                      _num(n.change_pct(r.change) if r.change is not None else "")]
+            # A row without a counterpart last year (a new indicator, a group that changed)
+            # says so with a dash: nothing else is compared in its place.
+            missing = "–" if r.current is not None else ""
+            cells += [_num(n.pct(r.previous) if r.previous is not None else missing),
+                      _num(n.change_pct(r.change) if r.change is not None else missing)]
         rows.append(TableRow(cells, strong=r.kind != "indicator", kind=r.kind))
     return Table(headers, rows, [55, 15, 15, 15] if compared else [70, 30])
 
@@ -80,13 +83,14 @@ def shortfall_table(data: ReportData) -> Table:
 
 def chart_table(data: ReportData) -> Table:
     """The chart's figures as a table (the DOCX prints it under the chart)."""
+    compared = data.par.compared
     headers = [_("Lĩnh vực"), _("Năm %(year)s") % {"year": data.year}]
-    if data.previous:
+    if compared:
         headers.append(_("Năm %(year)s") % {"year": data.previous_year})
     rows = []
     for f in data.par.fields:
         cells = [Cell(f.name), _num(n.fixed2(f.total.points))]
-        if data.previous:
-            cells.append(_num(n.fixed2(f.previous_total) if f.previous_total is not None else ""))
+        if compared:
+            cells.append(_num(n.fixed2(f.previous_total) if f.previous_total is not None else _("không so sánh")))
         rows.append(TableRow(cells))
-    return Table(headers, rows, [70, 15, 15] if data.previous else [80, 20])
+    return Table(headers, rows, [70, 15, 15] if compared else [80, 20])

@@ -11,6 +11,7 @@ from scorecards.models import EvaluationPeriod, NationalResult, ScoringSource
 from scorecards.permissions import can_manage
 from scorecards.services.scorecard import build_scorecard
 from scorecards.services.scoring import ScoreChange, apply_score_changes
+from scorecards.services.versions import mapping_warning
 
 
 def scorecard_view(model_admin, request, object_id):
@@ -24,6 +25,8 @@ def scorecard_view(model_admin, request, object_id):
 
     card = build_scorecard(period)
     forms = {row.score.pk: ScoreRowForm(data, score=row.score) for row in card.rows if row.score}
+    for row in card.rows:  # a leaf added after the period was set up has no score row yet
+        row.form = forms.get(row.score.pk) if row.score else None
     if data is not None:
         if all(f.is_valid() for f in forms.values()):
             changes = [ScoreChange(pk, f.changed_values(), version=f.cleaned_data["version"])
@@ -53,6 +56,8 @@ def scorecard_view(model_admin, request, object_id):
         "forms": forms,
         "editable": editable,
         "published": published,
+        # The comparisons the report will not make, said before the report says them.
+        "mapping_warning": mapping_warning(period),
         "channels": [
             (ScoringSource.EVIDENCE.label, card.channel(ScoringSource.EVIDENCE), True),
             (ScoringSource.MONITORING.label, card.channel(ScoringSource.MONITORING), True),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from scorecards.models import EvaluationPeriod, Framework
+from scorecards.models import EvaluationPeriod, Framework, SipasQuestionnaire
 from scorecards.permissions import can_manage
 from scorecards.resources import files, resource_for_model, services
 from scorecards.resources.preview import build
@@ -31,13 +31,21 @@ SESSION_KEY = "import_files"
 SEEN_SALT = "scorecards.import.seen"
 
 
+# The model of each kind of scope (resource.scope_kind), and its label on the forms.
+SCOPE_MODELS = {"period": EvaluationPeriod, "framework": Framework, "questionnaire": SipasQuestionnaire}
+SCOPE_LABELS = {"period": _l("Kỳ đánh giá"), "framework": _l("Bộ chỉ số"), "questionnaire": _l("Bộ câu hỏi SIPAS")}
+SCOPE_FIELDS = {"period": "period", "framework": "framework", "questionnaire": "questionnaire"}
+
+
 def scope_field(resource_class, **kwargs):
-    """The form field that picks a resource's scope (a period, a framework), or None."""
-    if resource_class.scope_kind == "period":
-        return forms.ModelChoiceField(EvaluationPeriod.objects.select_related("subject"), label=_l("Kỳ đánh giá"), **kwargs)
-    if resource_class.scope_kind == "framework":
-        return forms.ModelChoiceField(Framework.objects.all(), label=_l("Bộ chỉ số"), **kwargs)
-    return None
+    """The form field that picks a resource's scope (a period, a framework, a questionnaire), or None."""
+    kind = resource_class.scope_kind
+    if kind is None:
+        return None
+    queryset = SCOPE_MODELS[kind].objects.all()
+    if kind == "period":
+        queryset = queryset.select_related("subject")
+    return forms.ModelChoiceField(queryset, label=SCOPE_LABELS[kind], **kwargs)
 
 
 class ScopedImportForm(ImportForm):
@@ -85,7 +93,13 @@ class ScopedExportForm(ExportForm):
 
 
 class TransferAdminMixin(ImportExportMixin):
-    """Nhập từ Excel / Xuất Excel, CSV / Tải tệp mẫu on a model's change list."""
+    """Nhập từ Excel / Xuất Excel, CSV / Tải tệp mẫu on a model's change list.
+
+    The resource is the one of the admin's model (scorecards.resources.resource_for_model),
+    or the first of `resource_classes` when the admin names one: the SIPAS questionnaire's
+    admin imports its indicators (`resource_classes = [QuestionnaireResource]`), into the
+    questionnaire chosen on the form or named by ?scope=ID.
+    """
 
     import_form_class = ScopedImportForm
     confirm_form_class = ScopedConfirmForm
@@ -101,7 +115,13 @@ class TransferAdminMixin(ImportExportMixin):
 
     @property
     def resource_class(self):
-        return resource_for_model(self.model)
+        named = getattr(self, "resource_classes", None)
+        return named[0] if named else resource_for_model(self.model)
+
+    @property
+    def scope_model(self):
+        kind = self.resource_class.scope_kind
+        return SCOPE_MODELS.get(kind) if kind else None
 
     def get_resource_classes(self, request):
         return [self.resource_class]
@@ -122,8 +142,10 @@ class TransferAdminMixin(ImportExportMixin):
     # ---- import -------------------------------------------------------------------
     def get_import_form_initial(self, request):
         initial = super().get_import_form_initial(request)
-        if request.GET.get("period__id__exact", "").isdigit():
-            initial["scope"] = request.GET["period__id__exact"]
+        for name in ("scope", "period__id__exact", "framework__id__exact", "questionnaire__id__exact"):
+            if request.GET.get(name, "").isdigit():
+                initial["scope"] = request.GET[name]
+                break
         return initial
 
     def _scope(self, form):
@@ -131,7 +153,7 @@ class TransferAdminMixin(ImportExportMixin):
             return None
         scope = form.cleaned_data.get("scope")
         if isinstance(scope, int):
-            model = {"period": EvaluationPeriod, "framework": Framework}.get(self.resource_class.scope_kind)
+            model = self.scope_model
             scope = model.objects.filter(pk=scope).first() if model else None
         return scope
 
@@ -240,21 +262,23 @@ class TransferAdminMixin(ImportExportMixin):
 
     # ---- export -------------------------------------------------------------------
     def export_scope(self, request, queryset):
-        """The period (or framework) of an export: chosen on the form, else the only one the
-        list's filters leave. ValueError (shown on the form) when neither says which."""
+        """The period (framework, questionnaire) of an export: chosen on the form, else the
+        only one the list's filters leave (on the questionnaires' own list: the only one
+        listed). ValueError (shown on the form) when neither says which."""
         kind = self.resource_class.scope_kind
         if kind is None:
             return None
-        model = EvaluationPeriod if kind == "period" else Framework
+        model = self.scope_model
         chosen = request.POST.get("scope", "")
         if chosen.isdigit():
             scope = model.objects.filter(pk=chosen).first()
             if scope is not None:
                 return scope
-        field = "period_id" if kind == "period" else "framework_id"
+        field = "pk" if self.model is model else f"{SCOPE_FIELDS[kind]}_id"
         ids = list(queryset.order_by().values_list(field, flat=True).distinct()[:2])
         if len(ids) != 1:
-            raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": _("kỳ đánh giá") if kind == "period" else _("bộ chỉ số")})
+            what = {"period": _("kỳ đánh giá"), "framework": _("bộ chỉ số"), "questionnaire": _("bộ câu hỏi SIPAS")}[kind]
+            raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": what})
         return model.objects.get(pk=ids[0])
 
     def get_export_queryset(self, request):
@@ -273,9 +297,10 @@ class TransferAdminMixin(ImportExportMixin):
     def get_export_data(self, file_format, request, queryset, **kwargs):
         fmt = "csv" if isinstance(file_format, files.CSVExport) else "xlsx"
         scope = self.export_scope(request, queryset)
-        field = {"period": "period", "framework": "framework"}.get(self.resource_class.scope_kind)
-        if field:
-            queryset = queryset.filter(**{field: scope})
+        if self.model is not self.resource_class._meta.model:
+            queryset = None  # the list shows the scopes (questionnaires): export the chosen one's rows
+        elif scope is not None:
+            queryset = queryset.filter(**{SCOPE_FIELDS[self.resource_class.scope_kind]: scope})
         return services.export(self.resource_class.slug, fmt, scope=scope, queryset=queryset)
 
     def init_request_context_data(self, request, form):

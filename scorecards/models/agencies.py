@@ -65,11 +65,19 @@ class Agency(models.Model):
         """True when the agency worked at some time during `year`."""
         return (self.started_on is None or self.started_on.year <= year) and (self.ended_on is None or self.ended_on.year >= year)
 
+    def answers_for(self, year: int) -> bool:
+        """Still in place when `year`'s work is assessed (after 31/12 of that year)."""
+        return self.ended_on is None or (self.ended_on.year, self.ended_on.month, self.ended_on.day) >= (year, 12, 31)
+
     def successor_in(self, year: int) -> "Agency":
-        """The agency that answers for this one's work in `year`: itself, or the end of its
-        successor chain (Sở Kế hoạch và Đầu tư → Sở Tài chính from 1/3/2025)."""
+        """The agency that answers for this one's work of `year`: itself, or the end of its
+        successor chain (Sở Kế hoạch và Đầu tư → Sở Tài chính for 2025).
+
+        A year's work is assessed after the year ends, so an agency that ended during the
+        year (28/02/2025) hands that year to its successor; one ending on 31/12 keeps it.
+        """
         agency, seen = self, {self.pk}
-        while agency.ended_on and agency.ended_on.year < year and agency.successor_id and agency.successor_id not in seen:
+        while not agency.answers_for(year) and agency.successor_id and agency.successor_id not in seen:
             agency = agency.successor
             seen.add(agency.pk)
         return agency

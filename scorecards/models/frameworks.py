@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.choices import Lineage
+from scorecards.choices import ONE_TO_ONE_LINEAGES, Lineage
 from scorecards.formatting import fmt_points
 from scorecards.text import code_sort_key, fold
 
@@ -89,6 +89,18 @@ class Framework(Version):
         verbose_name = _("bộ chỉ số")
         verbose_name_plural = _("bộ chỉ số")
         ordering = ["-year_from", "code"]
+
+    def clean(self):
+        super().clean()
+        if self.pk:
+            # The criteria's counterparts are nodes of the previous version: changing it
+            # would leave them pointing at another year's framework.
+            stray = (Criterion.objects.filter(successors__framework_id=self.pk)
+                     .exclude(framework_id=self.previous_id).select_related("framework").first())
+            if stray is not None:
+                raise ValidationError({"previous": _(
+                    "Các tiêu chí của bộ chỉ số này đang khai báo tương ứng với tiêu chí của “%(other)s”: bỏ các khai "
+                    "báo đó trước khi đổi phiên bản năm trước.") % {"other": stray.framework}})
 
 
 class CriterionQuerySet(models.QuerySet):
@@ -174,6 +186,63 @@ class Criterion(models.Model):
                     "Tổng điểm tối đa các tiêu chí con của %(parent)s là %(total)s, vượt điểm tối đa "
                     "%(max)s của %(parent)s."
                 ) % {"parent": self.parent.code, "total": fmt_points(total), "max": fmt_points(self.parent.max_points)}})
+        if self.lineage and self.framework_id and not self.framework.previous_id:
+            raise ValidationError({"lineage": _(
+                "Bộ chỉ số “%(framework)s” chưa khai báo phiên bản năm trước: để trống “so với năm trước”.") % {
+                "framework": self.framework}})
+
+    def clean_m2m(self, values: dict) -> None:
+        """Check many-to-many values about to be set ({name: objects}; a name left out keeps
+        the stored value). Called by services.records.save_record after full_clean()."""
+        predecessors = values.get("predecessors")
+        if predecessors is None:
+            predecessors = list(self.predecessors.select_related("framework")) if self.pk else []
+        self.clean_predecessors(list(predecessors))
+
+    def clean_predecessors(self, predecessors: list) -> None:
+        """The counterparts named (`predecessors`) against the framework's previous version
+        and the lineage: same, renamed, moved and split name exactly one, merged two or more,
+        new and undeclared none."""
+        previous_id = self.framework.previous_id if self.framework_id else None
+        for other in predecessors:
+            if previous_id is None:
+                raise ValidationError({"predecessors": _(
+                    "Bộ chỉ số “%(framework)s” chưa khai báo phiên bản năm trước: không chọn được tiêu chí tương ứng.") % {
+                    "framework": self.framework}})
+            if other.framework_id != previous_id:
+                raise ValidationError({"predecessors": _(
+                    "Tiêu chí %(code)s thuộc bộ chỉ số “%(other)s”, không phải phiên bản năm trước “%(previous)s” "
+                    "của bộ chỉ số này.") % {"code": other.code, "other": other.framework, "previous": self.framework.previous}})
+        n = len(predecessors)
+        kind = Lineage(self.lineage).label if self.lineage else ""
+        if (self.lineage in ONE_TO_ONE_LINEAGES or self.lineage == Lineage.SPLIT) and n != 1:
+            raise ValidationError({"predecessors": _(
+                "“%(kind)s” cần đúng một tiêu chí tương ứng năm trước (đang chọn %(n)s).") % {"kind": kind, "n": n}})
+        if self.lineage == Lineage.MERGED and n < 2:
+            raise ValidationError({"predecessors": _(
+                "“%(kind)s” cần ít nhất hai tiêu chí tương ứng năm trước (đang chọn %(n)s).") % {"kind": kind, "n": n}})
+        if self.lineage == Lineage.NEW and n:
+            raise ValidationError({"predecessors": _(
+                "Tiêu chí mới không có tiêu chí tương ứng năm trước: bỏ chọn %(codes)s hoặc chọn cách tương ứng khác.") % {
+                "codes": ", ".join(o.code for o in predecessors)}})
+        if not self.lineage and n:
+            raise ValidationError({"lineage": _(
+                "Chọn “so với năm trước” (giữ nguyên, đổi tên, chuyển, tách, gộp) cho tiêu chí tương ứng đã chọn.")})
+        if n and self.framework_id:
+            # A counterpart named one to one is this node's alone; a node split into several
+            # is named by each part as "split".
+            one_to_one = self.lineage in ONE_TO_ONE_LINEAGES
+            for other in (Criterion.objects.filter(framework_id=self.framework_id, predecessors__in=predecessors)
+                          .exclude(pk=self.pk).prefetch_related("predecessors").distinct().order_by("sort_key")):
+                if one_to_one or other.lineage in ONE_TO_ONE_LINEAGES:
+                    shared = sorted({p.code for p in other.predecessors.all()} & {p.code for p in predecessors})
+                    raise ValidationError({"predecessors": _(
+                        "Tiêu chí %(old)s của năm trước đã là tương ứng của tiêu chí %(other)s (“%(kind)s”): mỗi tiêu chí "
+                        "năm trước chỉ tương ứng một-một với một tiêu chí. Khi tiêu chí cũ tách thành nhiều tiêu chí, "
+                        "chọn “%(split)s” cho từng tiêu chí mới.") % {
+                        "old": ", ".join(shared), "other": other.code,
+                        "kind": Lineage(other.lineage).label if other.lineage else _("chưa khai báo"),
+                        "split": Lineage.SPLIT.label}})
 
     @property
     def field_code(self) -> str:

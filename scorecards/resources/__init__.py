@@ -6,12 +6,13 @@
 from .agencies import AgencyResource, ProvinceResource
 from .assignments import AssignmentResource
 from .criteria import CriterionResource
+from .questionnaire import QuestionnaireResource
 from .results import NationalResultResource
 from .scores import ScoreResource
 from .sipas import SipasValueResource
 
 RESOURCES = {r.slug: r for r in (AgencyResource, ProvinceResource, CriterionResource, AssignmentResource, ScoreResource,
-                                 SipasValueResource, NationalResultResource)}
+                                 SipasValueResource, NationalResultResource, QuestionnaireResource)}
 
 
 def get_resource(slug: str):
@@ -20,4 +21,6 @@ def get_resource(slug: str):
 
 
 def resource_for_model(model):
+    """The resource whose rows are `model`'s (a questionnaire's rows are indicators: its admin
+    names QuestionnaireResource in `resource_classes`)."""
     return next((r for r in RESOURCES.values() if r._meta.model is model), None)

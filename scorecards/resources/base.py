@@ -112,6 +112,7 @@ class ScorecardResource(resources.ModelResource):
         self.fingerprints: dict[str, str | None] = {}
         self.pending: list = []
         self.existing: dict = {}
+        self.headers: list[str] = []  # the columns of the file, as renamed to ours
         self.file_name = ""
 
     # ---- description -------------------------------------------------------------
@@ -144,12 +145,27 @@ class ScorecardResource(resources.ModelResource):
     def new_instance(self, row):
         return self._meta.model()
 
+    def prepare_existing(self, instance) -> None:
+        """Set what the columns read on a stored row (codes of related rows), once per import."""
+
+    def has_column(self, name: str) -> bool:
+        """True when the file has the column of field `name` (a column left out keeps the stored values)."""
+        return self.fields[name].column_name in self.headers
+
     def check_file(self, result) -> list[RowError]:
         """Checks across rows, after every row passed (a tree's sums)."""
         return []
 
     def warnings(self, result) -> list[str]:
         return []
+
+    def scope_refusal(self) -> str | None:
+        """Why the scope's rows cannot change now (a published or closed period), or None."""
+        return frozen_refusal(self.scope)
+
+    def audit_data(self) -> dict:
+        """What the import's summary event says besides the counts (the scope, when not a period)."""
+        return {}
 
     def write(self, pending: list) -> None:
         """Save the checked rows through the service layer (default: one record at a time)."""
@@ -166,6 +182,7 @@ class ScorecardResource(resources.ModelResource):
             raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ được nhập dữ liệu."))
         kwargs.update(raise_errors=False, rollback_on_validation_errors=True, collect_failed_rows=False,
                       retain_instance_in_row_result=True)
+        self._dataset, self._rows_started = dataset, False
         result = super().import_data(dataset, dry_run=dry_run, **kwargs)
         result.scorecard_resource = self  # the admin builds the preview from it
         return result
@@ -185,7 +202,10 @@ class ScorecardResource(resources.ModelResource):
                 raise FileErrors([RowError(str(exc))]) from None
             self.row_numbers, self.missing, self.sheet = prepared.row_numbers, prepared.missing, prepared.sheet
         self._match_headers(dataset)
+        self.headers = list(dataset.headers or [])
         self.existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
+        for obj in self.existing.values():
+            self.prepare_existing(obj)
         errors, first_row = [], {}
         keys = self.key_columns()
         for index, values in enumerate(dataset, 1):
@@ -296,6 +316,7 @@ class ScorecardResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def before_import_row(self, row, **kwargs):
+        self._rows_started = True
         self._row = row
         self._m2m = {}
 
@@ -323,7 +344,7 @@ class ScorecardResource(resources.ModelResource):
         errors = self.check_file(result)
         changed = [r for r in result.rows if r.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)]
         if changed and self.scope is not None:
-            refusal = frozen_refusal(self.scope)
+            refusal = self.scope_refusal()
             if refusal:
                 errors.append(RowError(refusal))
         elif changed:
@@ -348,8 +369,12 @@ class ScorecardResource(resources.ModelResource):
         AuditEvent.log(self.audit_action, actor=self.actor, period=self.scope if self.scope_kind == "period" else None,
                        file=file_name, new=sum(r.import_type == RowResult.IMPORT_TYPE_NEW for r in rows),
                        changed=sum(r.import_type == RowResult.IMPORT_TYPE_UPDATE for r in rows),
-                       keys=[getattr(r, "key", "") for r in rows][:200])
+                       keys=[getattr(r, "key", "") for r in rows][:200], **self.audit_data())
 
     def handle_import_error(self, result, error, raise_errors=False):
         # FileErrors and refusals of the service layer are messages for the user, not crashes.
         result.append_base_error(self.get_error_result_class()(error))
+        if not getattr(self, "_rows_started", True) and getattr(self, "_dataset", None) is not None:
+            # Refused before the first row (a missing column, a repeated key): the library would
+            # still read every row, and report each as a consequence of the file's one fault.
+            self._dataset.wipe()

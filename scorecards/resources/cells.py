@@ -1,8 +1,16 @@
-"""Numbers as Vietnamese users type them: "0,688", " 1.5 ", "82,96%", numbers stored as
-text, Excel floats. Everything becomes Decimal; nothing goes through float arithmetic.
+"""Cells as Vietnamese users type them.
+
+Numbers: "0,688", " 1.5 ", "82,96%", numbers stored as text, Excel floats. Everything
+becomes Decimal; nothing goes through float arithmetic.
+
+Dates: day first, as Vietnamese write them ("10/04/2025", "10/4/2025", "10-04-2025",
+"10.04.2025"), ISO ("2025-04-10"), or a real Excel date cell. `parse_date` is the one
+reader of every date column; a date that only makes sense month first ("04/18/2025") is
+refused, never swapped.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +31,68 @@ def refuse_dates(value) -> None:
         shown = value.strftime("%d/%m/%Y") if isinstance(value, date) else value.strftime("%H:%M")
         raise CellError(_("Excel đã tự đổi ô này thành ngày, giờ (%(value)s): đặt định dạng ô là Số hoặc Văn bản "
                           "rồi gõ lại giá trị.") % {"value": shown})
+
+
+DAY_FIRST = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
+
+
+def parse_date(value):
+    """A date cell as a `date`, or None when blank. Raise CellError for anything else.
+
+    Accepts Excel date cells (a time of day is refused: the column holds a day), day-first
+    text (10/04/2025, 10/4/2025, 10-04-2025, 10.04.2025, 10/04/25) and ISO (2025-04-10).
+    A number is refused: it is a date Excel did not recognise, or a typing slip.
+    """
+    from datetime import date, datetime, time
+
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        if value.time() != time(0, 0):
+            raise CellError(_("“%(value)s” có cả giờ: cột này chỉ ghi ngày (ngày/tháng/năm).") % {
+                "value": value.strftime("%d/%m/%Y %H:%M")})
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not isinstance(value, str):
+        raise CellError(_("“%(value)s” không phải là ngày: ghi ngày/tháng/năm, ví dụ 10/04/2025.") % {"value": text})
+    compact = " ".join(text.split())
+    iso = ISO_DATE.match(compact)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        match = DAY_FIRST.match(compact)
+        if match is None:
+            raise CellError(_("“%(value)s” không phải là ngày: ghi ngày/tháng/năm, ví dụ 10/04/2025.") % {"value": text})
+        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if len(match.group(4)) == 2:
+            year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    if month > 12 and day <= 12:
+        raise CellError(_("“%(value)s” không phải là ngày: không có tháng %(month)s. Ghi ngày trước, tháng sau "
+                          "(ngày/tháng/năm), ví dụ %(example)s.") % {
+            "value": text, "month": month, "example": _day_first_example(month, day, year)})
+    raise CellError(_("“%(value)s” không phải là ngày có thật (ngày/tháng/năm).") % {"value": text})
+
+
+def _day_first_example(day: int, month: int, year: int) -> str:
+    """The value written day first when that is a real date, else a plain example."""
+    from datetime import date
+
+    try:
+        return date(year, month, day).strftime("%d/%m/%Y")
+    except ValueError:
+        return "10/04/2025"
+
+
+def format_date(value) -> str:
+    """A date as the app shows and exports it: 10/04/2025."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def is_blank(value) -> bool:

@@ -11,12 +11,15 @@ spreadsheet would take for a formula (= + - @): in XLSX the cell is a string wit
 quote prefix, in CSV it gets a leading apostrophe, which the import takes off again. CSV
 is written the way a Vietnamese spreadsheet reads it: ";" between cells and a decimal
 comma (1,5), UTF-8 with BOM; the import reads both that and the international form.
+Dates are date cells shown day first in XLSX and "10/04/2025" in CSV, as the import
+(cells.parse_date) reads them.
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import tablib
@@ -244,6 +247,10 @@ def _xlsx_cell(ws, value):
         return cell
     if isinstance(value, Decimal):
         return cells.trim(value)
+    if isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "DD/MM/YYYY"  # day first, as the import reads a typed date
+        return cell
     return value
 
 
@@ -266,6 +273,8 @@ def _csv_value(value):
         return _("Có") if value else _("Không")
     if isinstance(value, Decimal):
         return format(cells.trim(value), "f").replace(".", ",")
+    if isinstance(value, date):
+        return cells.format_date(value)
     if isinstance(value, str) and value.startswith(FORMULA_CHARS):
         return "'" + value
     return value
@@ -310,6 +319,10 @@ def describe(column) -> str:
         return _("Số nguyên.")
     if isinstance(widget, widgets.BoolWidget):
         return _("Có hoặc Không.")
+    if isinstance(widget, widgets.DateWidget):
+        return _("Ngày/tháng/năm, ngày trước tháng sau, ví dụ 10/04/2025 hoặc 10/4/2025.")
+    if isinstance(widget, widgets.CodeListWidget):
+        return _("Các mã cách nhau bởi dấu chấm phẩy (;) hoặc dấu phẩy.")
     if isinstance(widget, widgets.CodesWidget):
         return _("Các mã cách nhau bởi dấu phẩy.")
     if isinstance(widget, widgets.ChoiceWidget):

@@ -8,6 +8,7 @@ transaction and refuses rows changed since the preview).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ def display(value) -> str:
         return fmt_points(value, 3) if value == value.quantize(Decimal("0.001")) else str(value).replace(".", ",")
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     return str(value)
 
 

@@ -16,7 +16,8 @@ from scorecards.models import NationalResult, Province
 
 from . import cells
 from .base import Column, ScorecardResource
-from .widgets import CodeWidget, IntWidget, PercentWidget, PointsWidget, TextWidget
+from .preview import RowError
+from .widgets import BoolWidget, CodeWidget, IntWidget, PercentWidget, PointsWidget, TextWidget
 
 
 def competition_ranks(values: dict) -> dict:
@@ -73,13 +74,21 @@ class NationalResultResource(ScorecardResource):
     par_rank = Column("par_rank", _l("Xếp hạng Chỉ số CCHC"), IntWidget())
     sipas_pct = Column("sipas_pct", _l("Chỉ số SIPAS (%)"), PercentWidget(), aliases=("SIPAS",))
     sipas_rank = Column("sipas_rank", _l("Xếp hạng SIPAS"), IntWidget())
-    ranked_count = Column("ranked_count", _l("Số địa phương được xếp hạng"), IntWidget(default=63))
+    # Required, never defaulted: 63 provinces were ranked until 2024, 34 from 2025.
+    ranked_count = Column("ranked_count", _l("Số địa phương được xếp hạng"), IntWidget(required=True), required=True,
+                          aliases=("số tỉnh được xếp hạng", "số địa phương", "xếp hạng trên"),
+                          guide=_l("Số tỉnh, thành phố Bộ Nội vụ xếp hạng năm đó (63 đến năm 2024, 34 từ năm 2025); "
+                                   "bắt buộc, mọi dòng của một năm ghi cùng một số."))
     decision = Column("decision", _l("Quyết định công bố"), TextWidget(), width=40)
+    is_illustrative = Column("is_illustrative", _l("Số liệu minh họa"), BoolWidget(default=False),
+                             aliases=("minh họa", "minh hoạ", "số liệu minh hoạ"),
+                             guide=_l("Có: số liệu tạo ra để minh họa, không phải kết quả Bộ Nội vụ công bố (trang và báo "
+                                      "cáo ghi rõ). Để trống là Không."))
 
     class Meta(ScorecardResource.Meta):
         model = NationalResult
         fields = ("year", "province", "province_name", "par_score", "par_rank", "sipas_pct", "sipas_rank",
-                  "ranked_count", "decision")
+                  "ranked_count", "decision", "is_illustrative")
         export_order = fields
 
     def get_queryset(self):
@@ -95,6 +104,24 @@ class NationalResultResource(ScorecardResource):
         except cells.CellError:
             pass
         return (year, cells.clean_text(row.get(self.fields["province"].column_name)))
+
+    def check_file(self, result):
+        """All rows of one year share the number of provinces ranked (the model checks each
+        row against the stored ones; this checks the file's rows against each other)."""
+        first: dict[int, tuple[int, int]] = {}
+        errors = []
+        header = self.fields["ranked_count"].column_name
+        for row in result.rows:
+            instance = getattr(row, "instance", None)
+            if instance is None or instance.ranked_count is None:
+                continue
+            line = self.row_number(row.number)
+            count, seen = instance.ranked_count, first.setdefault(instance.year, (instance.ranked_count, line))
+            if count != seen[0]:
+                errors.append(RowError(_("năm %(year)s: dòng %(row)s ghi %(other)s địa phương được xếp hạng, dòng này ghi "
+                                         "%(count)s; mọi kết quả của một năm dùng cùng số địa phương được xếp hạng.") % {
+                    "year": instance.year, "row": seen[1], "other": seen[0], "count": count}, line, header))
+        return errors
 
     def warnings(self, result):
         years = {instance.year for instance, _m2m in self.pending} | {

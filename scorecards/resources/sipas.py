@@ -1,10 +1,16 @@
-"""SIPAS values of a period: indicator number (1–39) and satisfaction percentage."""
+"""SIPAS values of a period: indicator number and satisfaction percentage.
+
+Numbers repeat across questionnaire versions: a number is looked up in the questionnaire
+the period was surveyed with (EvaluationPeriod.sipas_questionnaire), never across all.
+"""
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from scorecards.choices import AuditAction
 from scorecards.models import SipasIndicator, SipasValue
 
-from .base import Column, ScorecardResource
+from .base import Column, FileErrors, ScorecardResource
+from .preview import RowError
 from .widgets import CodeWidget, PercentWidget, TextWidget
 
 
@@ -40,6 +46,19 @@ class SipasValueResource(ScorecardResource):
             return (str(cells.parse_int(text)),) if text else ("",)
         except cells.CellError:
             return (text,)
+
+    def before_import(self, dataset, **kwargs):
+        questionnaire = self.scope.sipas_questionnaire if self.scope.sipas_questionnaire_id else None
+        if questionnaire is None:
+            raise FileErrors([RowError(_("Kỳ đánh giá năm %(year)s chưa chọn bộ câu hỏi SIPAS: chọn bộ câu hỏi cho kỳ "
+                                         "rồi nhập lại.") % {"year": self.scope.year})])
+        widget = self.fields["indicator"].widget
+        widget.load(SipasIndicator.objects.filter(questionnaire=questionnaire))
+        widget.message = _("không có tiêu chí SIPAS số %%(code)s trong bộ câu hỏi “%(questionnaire)s”.") % {
+            "questionnaire": questionnaire.name}
+        super().before_import(dataset, **kwargs)
+        for value in self.existing.values():
+            value.period = self.scope  # SipasValue.clean reads it: no query per row
 
     def new_instance(self, row):
         return SipasValue(period=self.scope)

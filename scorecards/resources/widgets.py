@@ -95,15 +95,57 @@ class BoolWidget(widgets.BooleanWidget):
         return _("Có") if value else _("Không")
 
 
+class DateWidget(widgets.Widget):
+    """A day: "10/04/2025", "10/4/2025", "10-04-2025" or an Excel date cell (cells.parse_date);
+    blank is None. Exported as a date (XLSX date cell, "10/04/2025" in CSV)."""
+
+    def __init__(self, required: bool = False):
+        super().__init__(coerce_to_string=False)
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        day = cells.parse_date(value)
+        if day is None and self.required:
+            raise ValueError(_("bắt buộc, không được để trống."))
+        return day
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class CodeListWidget(widgets.Widget):
+    """Several codes in one cell ("1.1; 1.2", "ha-nam, nam-dinh" or one a line), kept as text in a
+    canonical form (natural order, ", " between, each once) so that a file that names the same
+    codes in another order changes nothing. The resource resolves the codes."""
+
+    def __init__(self):
+        super().__init__(coerce_to_string=True)
+
+    def clean(self, value, row=None, **kwargs):
+        cells.refuse_dates(value)  # "1.1" typed into a General cell may have become a date
+        return join_codes(cells.split_codes(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+def join_codes(codes) -> str:
+    from scorecards.text import code_sort_key
+
+    return ", ".join(sorted(set(codes), key=lambda c: (code_sort_key(c), c)))
+
+
 class ChoiceWidget(widgets.Widget):
     """A choice by its code or its (Vietnamese) label; exported as the label."""
 
-    def __init__(self, choices, default=None):
+    def __init__(self, choices, default=None, aliases=None):
         super().__init__(coerce_to_string=True)
         self.choices = choices
         self.default = default
+        self.aliases = aliases or {}  # {short word people type: code}, compared folded
 
     def clean(self, value, row=None, **kwargs):
+        cells.refuse_dates(value)
         text = cells.clean_text(value)
         if not text:
             return self.default
@@ -111,8 +153,11 @@ class ChoiceWidget(widgets.Widget):
         for code, label in self.choices:
             if wanted in (fold(code), fold(str(label))):
                 return code
+        for word, code in self.aliases.items():
+            if wanted == fold(word):
+                return code
         raise ValueError(_("“%(value)s” không phải là một trong: %(choices)s.") % {
-            "value": text, "choices": ", ".join(str(label) for _code, label in self.choices)})
+            "value": text, "choices": "; ".join(str(label) for _code, label in self.choices)})
 
     def render(self, value, obj=None, **kwargs):
         return str(dict(self.choices).get(value, value or ""))

@@ -56,10 +56,20 @@ def _frozen_by():
         # Published results of a year, and of every earlier year (the report's history
         # series), are final once a province's period of that year is published.
         m.NationalResult: (lambda o: Q(year__gte=o.year, subject__kind=m.Agency.Kind.PROVINCE), FROZEN_STATUSES),
-        m.SipasIndicator: (lambda o: Q(sipas_values__indicator_id=o.pk), FROZEN_STATUSES),
-        m.SipasGroup: (lambda o: Q(sipas_values__indicator__group_id=o.pk), FROZEN_STATUSES),
-        m.SipasSection: (lambda o: Q(sipas_values__indicator__group__section_id=o.pk), FROZEN_STATUSES),
+        # A questionnaire used by a published or closed period is final, with its sections,
+        # groups and indicators (and any indicator that holds such a period's values).
+        m.SipasQuestionnaire: (lambda o: _uses_questionnaire(o.pk), FROZEN_STATUSES),
+        m.SipasSection: (lambda o: _uses_questionnaire(o.questionnaire_id), FROZEN_STATUSES),
+        m.SipasGroup: (lambda o: _uses_questionnaire(o.section.questionnaire_id if o.section_id else o.questionnaire_id),
+                       FROZEN_STATUSES),
+        m.SipasIndicator: (lambda o: _uses_questionnaire(o.group.questionnaire_id if o.group_id else o.questionnaire_id)
+                           | (Q(sipas_values__indicator_id=o.pk) if o.pk else Q(pk__in=[])), FROZEN_STATUSES),
     }
+
+
+def _uses_questionnaire(questionnaire_id) -> Q:
+    """Periods surveyed with a questionnaire (none for a row not attached to one yet)."""
+    return Q(sipas_questionnaire_id=questionnaire_id) if questionnaire_id else Q(pk__in=[])
 
 
 def frozen_refusal(obj) -> str | None:
@@ -151,6 +161,9 @@ def save_record(obj, *, actor, seen: str | None = None, m2m: dict | None = None)
         if refusal:
             raise ValidationError(refusal)
     obj.full_clean()
+    clean_m2m = getattr(obj, "clean_m2m", None)
+    if clean_m2m is not None:  # rules on many-to-many values (Criterion.predecessors)
+        clean_m2m(dict(m2m or {}))
     before = _values(current) if current is not None else {}
     after = _values(obj)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

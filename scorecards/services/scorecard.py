@@ -109,6 +109,13 @@ class Scorecard:
     totals: Totals
     by_source: dict[str, Totals]
     criteria: dict[str, Criterion]
+    by_node: dict[int, Totals] = field(default_factory=dict)  # criterion id -> totals of the leaves under it
+
+    def node_totals(self, criterion_id: int) -> Totals:
+        """Totals of the leaves under a node (field, criterion or leaf) of this period's
+        framework, by criterion id: what a node of another year's framework is compared
+        with (scorecards.services.lineage names the ids). Unknown ids give empty totals."""
+        return self.by_node.get(criterion_id) or Totals()
 
     @property
     def rows(self) -> list[Row]:
@@ -161,6 +168,7 @@ def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
     fields: list[FieldBlock] = []
     totals = Totals()
     by_source: dict[str, Totals] = defaultdict(Totals)
+    by_node: dict[int, Totals] = defaultdict(Totals)
     for c in criteria:
         if c.parent_id is None:
             block = FieldBlock(criterion=c)
@@ -184,8 +192,10 @@ def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
         block.by_source[c.scoring_source].add(row)
         totals.add(row)
         by_source[c.scoring_source].add(row)
+        for node in [c, *parents]:
+            by_node[node.pk].add(row)
     return Scorecard(period=period, fields=fields, totals=totals, by_source=dict(by_source),
-                     criteria={c.code: c for c in criteria})
+                     criteria={c.code: c for c in criteria}, by_node=dict(by_node))
 
 
 def framework_sum_problems(framework_id: int) -> list[tuple[Criterion, Decimal]]:

@@ -18,6 +18,7 @@ from scorecards.models import (
 from scorecards import policy
 from scorecards.permissions import can_manage
 from scorecards.services import workflow
+from scorecards.services.versions import mapping_warning
 from scorecards.views.access import HomeAffairsRequiredMixin, ReadAllRequiredMixin
 from scorecards.views.workspace import WorkspaceView
 
@@ -102,6 +103,8 @@ class ProgressBoardView(ReadAllRequiredMixin, TemplateView):
             # The steps of policy.PERIOD_TRANSITIONS open to this user; a step back asks a reason.
             "next_statuses": [(s, PeriodStatus(s).label, step.backward)
                               for s, step in policy.period_steps(self.request.user, period).items()],
+            # What the report will not compare with last year, said before the report says it.
+            "mapping_warning": mapping_warning(period),
         })
         return ctx
 

@@ -242,6 +242,6 @@ def test_decomposed_vietnamese_is_the_same_text(officer, appraisal_2024):
 def test_a_published_year_of_results_is_refused_in_the_preview(officer, period_2024):
     from scorecards.resources import services
 
-    data = xlsx([["Năm", "Mã tỉnh", "Điểm Chỉ số CCHC"], [2024, "dien-bien", "90"]])
+    data = xlsx([["Năm", "Mã tỉnh", "Điểm Chỉ số CCHC", "Số địa phương được xếp hạng"], [2024, "dien-bien", "90", 63]])
     preview = services.run_import("national-results", data, "kq.xlsx", actor=officer, dry_run=True)
     assert not preview.ok and preview.errors[0].row == 2 and "2024" in preview.errors[0].message

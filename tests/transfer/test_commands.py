@@ -1,6 +1,7 @@
 """import_scores / export_scores print the same preview and errors as the admin page and
 exit non-zero, with nothing written, on any error."""
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -80,3 +81,49 @@ def test_a_writing_import_needs_a_real_author(period_2025, tmp_path, db_state, m
     run("import_scores", str(path), "--year", "2025")
     event = AuditEvent.objects.filter(action="score.self_assessed").latest("pk")
     assert event.actor.username == "sonoivu" and event.data["source"] == "import"
+
+
+# --- the SIPAS questionnaire: --questionnaire CODE ------------------------------------------
+
+def test_a_questionnaire_is_exported_and_imported_by_its_code(period_2024, officer, tmp_path):
+    from scorecards.models import SipasIndicator, SipasQuestionnaire
+
+    used = period_2024.sipas_questionnaire
+    path = tmp_path / "bo-cau-hoi.xlsx"
+    assert "Đã ghi" in run("export_data", "questionnaire", "--questionnaire", used.code, "--output", str(path))
+    # --year: the questionnaire of that year's period.
+    assert "39 dòng không đổi" in run("import_data", "questionnaire", str(path), "--year", "2024", "--dry-run")
+    fresh = SipasQuestionnaire.objects.create(code="sipas-2031", name="Bộ câu hỏi 2031", year_from=2031)
+    out = run("import_data", "questionnaire", str(path), "--questionnaire", "sipas-2031", "--dry-run")
+    assert "39 dòng mới" in out and "Chạy thử" in out
+    assert not SipasIndicator.objects.filter(questionnaire=fresh).exists()
+    out = run("import_data", "questionnaire", str(path), "--questionnaire", "sipas-2031", "--user", "sonoivu")
+    assert "Đã nhập xong." in out
+    assert SipasIndicator.objects.filter(questionnaire=fresh).count() == 39
+    event = AuditEvent.objects.filter(action="questionnaire.imported").latest("pk")
+    assert (event.actor, event.data["questionnaire"], event.data["new"]) == (officer, "sipas-2031", 39)
+
+
+def test_a_questionnaire_import_needs_a_known_questionnaire(period_2024, tmp_path, db_state):
+    path = tmp_path / "bo-cau-hoi.csv"
+    run("export_data", "questionnaire", "--questionnaire", period_2024.sipas_questionnaire.code, "--output", str(path))
+    before = db_state()
+    with pytest.raises(CommandError, match="Không có bộ câu hỏi SIPAS mã “khong-co”"):
+        run("import_data", "questionnaire", str(path), "--questionnaire", "khong-co", "--user", "sonoivu")
+    with pytest.raises(CommandError, match="Cần --questionnaire"):
+        run("import_data", "questionnaire", str(path), "--user", "sonoivu")
+    assert db_state() == before
+
+
+def test_a_questionnaire_a_published_year_used_is_refused_by_the_command(period_2024, tmp_path, db_state):
+    from .test_questionnaire import demo_rows, make
+
+    path = tmp_path / "bo-cau-hoi.xlsx"
+    path.write_bytes(make(demo_rows() + [["II", "", "", "K", "", "", 40, "Tiêu chí thứ 40", ""]]))
+    before = db_state()
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("import_data", "questionnaire", str(path), "--questionnaire", period_2024.sipas_questionnaire.code,
+                     "--user", "sonoivu", stdout=out)
+    assert "được dùng cho kỳ đánh giá năm 2024 đã công bố hoặc đã đóng" in out.getvalue()
+    assert db_state() == before

@@ -38,3 +38,39 @@ def test_it_strips_the_formula_guard_and_splits_codes():
     assert clean_text("'- gạch đầu dòng") == "- gạch đầu dòng"
     assert clean_text("'bình thường") == "'bình thường"
     assert split_codes("so-tu-phap; so-tai-chinh,\nso-noi-vu") == ["so-tu-phap", "so-tai-chinh", "so-noi-vu"]
+
+
+# --- dates: day first, as Vietnamese write them --------------------------------------------
+
+from datetime import date, datetime  # noqa: E402
+
+from scorecards.resources.cells import parse_date  # noqa: E402
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("10/04/2025", date(2025, 4, 10)), ("10/4/2025", date(2025, 4, 10)), ("10-04-2025", date(2025, 4, 10)),
+    ("10.04.2025", date(2025, 4, 10)), (" 1/7/2025 ", date(2025, 7, 1)), ("10 / 4 / 2025", date(2025, 4, 10)),
+    ("10/04/25", date(2025, 4, 10)), ("2025-04-10", date(2025, 4, 10)), ("28/02/2025", date(2025, 2, 28)),
+    (datetime(2025, 4, 10), date(2025, 4, 10)), (date(2025, 4, 10), date(2025, 4, 10)),
+    ("", None), ("  ", None), (None, None),
+])
+def test_it_reads_dates_day_first(raw, expected):
+    assert parse_date(raw) == expected
+
+
+def test_a_month_first_date_is_refused_never_swapped():
+    with pytest.raises(CellError) as error:
+        parse_date("04/18/2025")
+    assert str(error.value) == ("“04/18/2025” không phải là ngày: không có tháng 18. Ghi ngày trước, tháng sau "
+                                "(ngày/tháng/năm), ví dụ 18/04/2025.")
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("31/02/2025", "“31/02/2025” không phải là ngày có thật"), ("32/13/2025", "không phải là ngày có thật"),
+    ("2025/04/10", "không phải là ngày: ghi ngày/tháng/năm"), ("10/04", "không phải là ngày: ghi ngày/tháng/năm"),
+    ("mười tháng tư", "không phải là ngày"), ("10/04/2025 17:00", "không phải là ngày"),
+    (45757, "“45757” không phải là ngày"), (datetime(2025, 4, 10, 17, 0), "có cả giờ"),
+])
+def test_what_is_not_a_day_is_refused(raw, message):
+    with pytest.raises(CellError, match=message):
+        parse_date(raw)

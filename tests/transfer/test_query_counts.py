@@ -34,7 +34,8 @@ def test_a_score_preview_costs_the_same_queries_for_8_or_400_rows(officer):
 
 def test_an_export_costs_a_fixed_number_of_queries(period_2024, django_assert_max_num_queries):
     for slug, scope in (("scores", period_2024), ("assignments", period_2024), ("sipas", period_2024),
-                        ("national-results", None), ("agencies", None), ("criteria", period_2024.framework)):
+                        ("national-results", None), ("agencies", None), ("provinces", None),
+                        ("criteria", period_2024.framework), ("questionnaire", period_2024.sipas_questionnaire)):
         with django_assert_max_num_queries(4):
             services.export(slug, "xlsx", scope=scope)
 
@@ -49,3 +50,53 @@ def test_a_score_import_writes_each_changed_row_once_and_reads_in_bulk(officer):
               for p in (small, large)]
     per_row = (counts[1] - counts[0]) / (400 - 8)
     assert per_row <= 2.1, counts  # the score UPDATE and its history INSERT; audit events in bulk
+
+
+def questionnaire_file(size: int) -> bytes:
+    """A questionnaire of `size` indicators in 4 groups of 2 sections."""
+    from .test_questionnaire import HEADER, make
+
+    rows = [HEADER]
+    for number in range(1, size + 1):
+        group = number % 4
+        section = "I" if group % 2 == 0 else "II"
+        rows.append([section, f"Phần {section}", 0 if section == "I" else 1, f"G{group}", f"Nhóm {group}", group, number,
+                     f"Tiêu chí {number}", ""])
+    return make(rows)
+
+
+def _questionnaires():
+    from scorecards.models import SipasQuestionnaire
+
+    return [SipasQuestionnaire.objects.create(code=f"sipas-{n}", name=f"Bộ câu hỏi {n}") for n in (10, 100)]
+
+
+def test_a_questionnaire_preview_costs_the_same_queries_for_10_or_100_indicators(officer):
+    small, large = _questionnaires()
+    counts = [queries(lambda q=q, n=n: services.run_import("questionnaire", questionnaire_file(n), "q.xlsx", scope=q,
+                                                           actor=officer, dry_run=True))
+              for q, n in ((small, 10), (large, 100))]
+    assert counts[1] <= counts[0], counts
+    assert counts[1] <= 20
+    # Against stored rows (each one changed) it stays flat too.
+    for q, n in ((small, 10), (large, 100)):
+        services.run_import("questionnaire", questionnaire_file(n), "q.xlsx", scope=q, actor=officer, dry_run=False)
+    from scorecards.models import SipasIndicator
+
+    SipasIndicator.objects.update(text="cũ")
+    counts = [queries(lambda q=q, n=n: services.run_import("questionnaire", questionnaire_file(n), "q.xlsx", scope=q,
+                                                           actor=officer, dry_run=True))
+              for q, n in ((small, 10), (large, 100))]
+    assert counts[1] <= counts[0], counts
+
+
+def test_a_questionnaire_import_writes_each_row_through_the_one_door_at_a_fixed_cost(officer):
+    small, large = _questionnaires()
+    counts = [queries(lambda q=q, n=n: services.run_import("questionnaire", questionnaire_file(n), "q.xlsx", scope=q,
+                                                           actor=officer, dry_run=False))
+              for q, n in ((small, 10), (large, 100))]
+    # Per indicator, in services.records.save_record: its savepoint and release, the frozen
+    # check, the check that its group exists (Django's full_clean), the INSERT and its audit
+    # event. Every read of the import itself is in bulk.
+    per_row = (counts[1] - counts[0]) / (100 - 10)
+    assert per_row <= 6.1, counts

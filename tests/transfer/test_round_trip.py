@@ -7,11 +7,15 @@ from scorecards.resources import services
 
 from .conftest import SCORE_HEADER, csv_bytes, xlsx
 
-KINDS = ["scores", "assignments", "sipas", "agencies", "provinces", "national-results", "criteria"]
+KINDS = ["scores", "assignments", "sipas", "agencies", "provinces", "national-results", "criteria", "questionnaire"]
 
 
 def scope_for(slug, period):
-    return {"criteria": period.framework}.get(slug, period if slug in ("scores", "assignments", "sipas") else None)
+    if slug == "criteria":
+        return period.framework
+    if slug == "questionnaire":
+        return period.sipas_questionnaire
+    return period if slug in ("scores", "assignments", "sipas") else None
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -1,8 +1,14 @@
-"""English pages of a Vietnamese app: the same day-first input as the Vietnamese ones (the
-users are the same people), English display otherwise."""
-from config.formats.vi.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS  # noqa: F401
-
-DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
-SHORT_DATE_FORMAT = "d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+"""English pages of a Vietnamese app: the users are the same people, so dates are typed and
+shown day first as on the Vietnamese pages (10/04/2025 is 10 April in either language).
+Only the words change with the language, not the dates."""
+from config.formats.vi.formats import (  # noqa: F401
+    DATE_FORMAT,
+    DATE_INPUT_FORMATS,
+    DATETIME_FORMAT,
+    DATETIME_INPUT_FORMATS,
+    FIRST_DAY_OF_WEEK,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+    TIME_INPUT_FORMATS,
+)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reports.services import FORMATS, ReportError, find_period, render
+from reports.services.periods import AmbiguousPeriod
 
 
 class Command(BaseCommand):
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         try:
             chosen = find_period(year, period)
             report = render(chosen, format)
+        except AmbiguousPeriod as exc:
+            # The service names the candidates; how to choose one is this command's to say.
+            raise CommandError(_("Năm %(year)s có nhiều kỳ đánh giá: %(list)s. Hãy chọn một kỳ bằng --period.") % {
+                "year": exc.year, "list": exc.listed}) from None
         except ReportError as exc:
             raise CommandError(str(exc)) from None
         # Write to a temporary file first: a failed run never leaves half a report behind.

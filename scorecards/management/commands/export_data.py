@@ -1,4 +1,5 @@
-"""python manage.py export_data KIND --output FILE [--year Y | --period ID | --framework CODE] [--format xlsx|csv]"""
+"""python manage.py export_data KIND --output FILE [--year Y | --period ID | --framework CODE | --questionnaire CODE]
+[--format xlsx|csv]"""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,5 @@
-"""python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE] [--dry-run] [--user NAME]
+"""python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE | --questionnaire CODE]
+[--dry-run] [--user NAME]
 
 Writes as --user (or $CCHC_USER), a Sở Nội vụ officer: the audit log names the real author.
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from scorecards.models import Framework, User
+from scorecards.models import Framework, SipasQuestionnaire, User
 from scorecards.services.periods import resolve_period
 from scorecards.resources import services
 from scorecards.resources import RESOURCES, get_resource
@@ -46,6 +47,20 @@ def resolve_scope(kind, options):
             except Framework.DoesNotExist:
                 raise CommandError(_("Không có bộ chỉ số mã “%(code)s”.") % {"code": code}) from None
         return resolve_period(options.get("year"), options.get("period")).framework
+    if kind.scope_kind == "questionnaire":
+        code = options.get("questionnaire")
+        if code:
+            try:
+                return SipasQuestionnaire.objects.get(code=code)
+            except SipasQuestionnaire.DoesNotExist:
+                raise CommandError(_("Không có bộ câu hỏi SIPAS mã “%(code)s”.") % {"code": code}) from None
+        if options.get("year") is None and options.get("period") is None:
+            raise CommandError(_("Cần --questionnaire MÃ (hoặc --year, --period: bộ câu hỏi của kỳ đánh giá)."))
+        period = resolve_period(options.get("year"), options.get("period"))
+        if period.sipas_questionnaire is None:
+            raise CommandError(_("Kỳ đánh giá năm %(year)s chưa chọn bộ câu hỏi SIPAS: dùng --questionnaire MÃ.") % {
+                "year": period.year})
+        return period.sipas_questionnaire
     return None
 
 
@@ -53,6 +68,7 @@ def add_scope_arguments(parser):
     parser.add_argument("--year", type=int, help=_("Năm của kỳ đánh giá."))
     parser.add_argument("--period", type=int, help=_("Mã số (ID) kỳ đánh giá, khi một năm có nhiều kỳ."))
     parser.add_argument("--framework", help=_("Mã bộ chỉ số (cho tiêu chí)."))
+    parser.add_argument("--questionnaire", help=_("Mã bộ câu hỏi SIPAS (cho bộ câu hỏi)."))
 
 
 class Command(BaseCommand):
