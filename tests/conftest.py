@@ -80,7 +80,14 @@ def period_2023(demo):
 
 @pytest.fixture
 def period_2025(demo):
+    """The 2025 period: published, on the revised (illustrative) framework, ranked out of 34."""
     return EvaluationPeriod.objects.for_year(2025).get()
+
+
+@pytest.fixture
+def open_period(demo):
+    """The 2026 period, open for self-assessment: where agencies work today."""
+    return EvaluationPeriod.objects.for_year(2026).get()
 
 
 def _user(username):

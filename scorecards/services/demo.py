@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,24 +52,11 @@ def load_data() -> dict:
 def load_demo(password: str | None = None, stdout=None) -> dict:
     data = load_data()
     province, _ = upsert(Province, {"code": data["province"]["code"]}, {"name": data["province"]["name"]})
-    agencies = {}
-    for a in data["agencies"]:
-        values = {k: a[k] for k in ("name", "short_name", "kind", "order")}
-        values["province"] = province if a.get("province") else None
-        agencies[a["code"]], _ = upsert(Agency, {"code": a["code"]}, values)
-
-    fw = data["framework"]
-    framework, _ = upsert(Framework, {"code": fw["code"]}, {
-        "name": fw["name"], "legal_basis": fw["legal_basis"], "total_points": Decimal(fw["total_points"]),
-        "year_from": fw.get("year_from"),
-    })
-    criteria = {}
-    for c in fw["criteria"]:  # parents come before children in the file
-        criteria[c["code"]], _ = upsert(Criterion, {"framework": framework, "code": c["code"]}, {
-            "parent": criteria[c["parent"]] if c["parent"] else None, "name": c["name"],
-            "max_points": Decimal(c["max"]), "scoring_source": c["source"], "guide": c["guide"],
-            "is_placeholder": c["placeholder"], "order": c["order"],
-        })
+    agencies = _load_agencies(data, province)
+    frameworks = {}
+    for fw in [data["framework"], *data.get("framework_versions", [])]:
+        frameworks[fw["code"]] = _load_framework(fw, frameworks)
+    framework = frameworks[data["framework"]["code"]]
 
     sq = data["sipas"]
     questionnaire, _ = upsert(SipasQuestionnaire, {"code": sq["code"]}, {"name": sq["name"], "year_from": sq.get("year_from")})
@@ -82,13 +69,18 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
 
     subject = next(a for a in agencies.values() if a.kind == Agency.Kind.PROVINCE)
     for p in data["periods"]:
-        period = EvaluationPeriod.objects.filter(year=p["year"], framework=framework, subject=subject).first()
+        period_framework = frameworks[p.get("framework", framework.code)]
+        criteria = period_framework.demo_criteria
+        # One period per subject and year: a database loaded by an earlier demo keeps its own.
+        period = EvaluationPeriod.objects.filter(year=p["year"], subject=subject).first()
+        if period is not None and period.framework_id != period_framework.pk:
+            continue
         if period is None:
             deadline = timezone.now() + timedelta(days=p["deadline_days"]) if p.get("deadline_days") else None
             period = EvaluationPeriod.objects.create(
-                year=p["year"], framework=framework, subject=subject, status=p["status"],
+                year=p["year"], framework=period_framework, subject=subject, status=p["status"],
                 published_decision=p["published_decision"], self_assessment_deadline=deadline,
-                sipas_questionnaire=questionnaire,
+                sipas_questionnaire=questionnaire, is_illustrative=p.get("illustrative", False),
             )
         for code, lead in p["assignments"].items():
             assignment, created = upsert(Assignment, {"period": period, "criterion": criteria[code]},
@@ -116,11 +108,13 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
         _load_sipas_points(period, data, p["year"])
 
     for r in data["national_results"]:
-        upsert(NationalResult, {"year": r["year"], "province": province}, {
-            "par_score": _dec(r.get("par_score")), "par_rank": r.get("par_rank"),
-            "sipas_pct": _dec(r.get("sipas_pct")), "sipas_rank": r.get("sipas_rank"),
-            "ranked_count": r["ranked_count"], "decision": r.get("decision", ""),
-        })
+        values = {"par_score": _dec(r.get("par_score")), "par_rank": r.get("par_rank"),
+                  "sipas_pct": _dec(r.get("sipas_pct")), "sipas_rank": r.get("sipas_rank"),
+                  "ranked_count": r["ranked_count"], "decision": r.get("decision", ""),
+                  "is_illustrative": r.get("illustrative", False)}
+        if r.get("illustrative"):
+            values.update(_illustrative_results(subject, r["year"]))
+        upsert(NationalResult, {"year": r["year"], "province": province}, values)
 
     created_passwords = {}
     for u in data["users"]:
@@ -157,15 +151,75 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
     return created_passwords
 
 
+def _load_agencies(data, province) -> dict:
+    """The agencies of every year: those that ended (1/3/2025) name the one that took over."""
+    agencies = {}
+    for a in data["agencies"]:
+        values = {k: a[k] for k in ("name", "short_name", "kind", "order")}
+        values["province"] = province if a.get("province") else None
+        for key in ("started_on", "ended_on"):
+            values[key] = date.fromisoformat(a[key]) if a.get(key) else None
+        agencies[a["code"]], _ = upsert(Agency, {"code": a["code"]}, values)
+    for a in data["agencies"]:
+        agency = agencies[a["code"]]
+        if a.get("successor") and agency.successor_id is None:
+            agency.successor = agencies[a["successor"]]
+            agency.save(update_fields=["successor"])
+    return agencies
+
+
+def _load_framework(fw: dict, loaded: dict) -> Framework:
+    """A framework version and its criteria; a later version names its counterparts in the
+    version before (`previous`, `lineage`), as the Ministry's annex would be imported."""
+    previous = loaded.get(fw.get("previous"))
+    framework, _ = upsert(Framework, {"code": fw["code"]}, {
+        "name": fw["name"], "legal_basis": fw["legal_basis"], "total_points": Decimal(fw["total_points"]),
+        "year_from": fw.get("year_from"), "year_to": fw.get("year_to"), "previous": previous,
+    })
+    criteria = {}
+    for c in fw["criteria"]:  # parents come before children in the file
+        criteria[c["code"]], created = upsert(Criterion, {"framework": framework, "code": c["code"]}, {
+            "parent": criteria[c["parent"]] if c["parent"] else None, "name": c["name"],
+            "max_points": Decimal(c["max"]), "scoring_source": c["source"], "guide": c["guide"],
+            "is_placeholder": c["placeholder"], "order": c["order"], "lineage": c.get("lineage", ""),
+        })
+        if created and previous is not None and c.get("previous"):
+            criteria[c["code"]].predecessors.set([previous.demo_criteria[code] for code in c["previous"]])
+    framework.demo_criteria = criteria
+    return framework
+
+
+def _illustrative_results(subject, year) -> dict:
+    """Figures of a year whose real results were not found: computed from the illustrative
+    scores and SIPAS values loaded for it, so that every figure of its report checks out."""
+    from scorecards.services.scorecard import build_scorecard
+
+    period = EvaluationPeriod.objects.filter(year=year, subject=subject).first()
+    if period is None:
+        return {}
+    values = list(period.sipas_values.values_list("pct", flat=True))
+    sipas = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+    return {"par_score": build_scorecard(period).totals.appraised.quantize(Decimal("0.01")), "sipas_pct": sipas}
+
+
+def _sipas_pct(data, period, year):
+    published = next((r for r in data["national_results"] if r["year"] == year and r.get("sipas_pct")), None)
+    if published:
+        return Decimal(published["sipas_pct"])
+    values = list(period.sipas_values.values_list("pct", flat=True))
+    illustrative = any(r["year"] == year and r.get("illustrative") for r in data["national_results"])
+    return (sum(values) / len(values)).quantize(Decimal("0.01")) if values and illustrative else None
+
+
 def _load_sipas_points(period, data, year):
     """SIPAS points of the PAR Index come from the published SIPAS %, converted."""
     from scorecards.services.sipas import sipas_points
 
-    published = next((r for r in data["national_results"] if r["year"] == year and r.get("sipas_pct")), None)
-    if not published:
+    pct = _sipas_pct(data, period, year)
+    if pct is None:
         return
     for score in Score.objects.filter(period=period, criterion__scoring_source="sipas").select_related("criterion"):
-        points = sipas_points(Decimal(published["sipas_pct"]), score.criterion.max_points)
+        points = sipas_points(pct, score.criterion.max_points)
         if score.appraised_points is None:
             score.appraised_points = points
             score.save()

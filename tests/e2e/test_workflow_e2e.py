@@ -43,7 +43,7 @@ def logout(page):
 
 def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     page.set_viewport_size({"width": 1280, "height": 800})
-    period = EvaluationPeriod.objects.for_year(2025).get()
+    period = EvaluationPeriod.objects.for_year(2026).get()
     score = Score.objects.get(period=period, criterion__code="2.3.2")
     score_url = f"/diem/{score.pk}/"
 

@@ -80,8 +80,8 @@ def test_the_first_year_has_no_comparison_columns(leader, client_for, period_202
     assert "Tăng/giảm" not in header and "2022" not in header
 
 
-def test_a_period_in_self_assessment_shows_no_points_it_does_not_have(leader, client_for, period_2025):
-    page = client_for(leader).get("/reports/2025/tong-quan/").content.decode()
+def test_a_period_in_self_assessment_shows_no_points_it_does_not_have(leader, client_for, open_period):
+    page = client_for(leader).get("/reports/2026/tong-quan/").content.decode()
     assert "chưa có điểm thẩm định hay kết quả công bố" in html_text(page)
     par_card = page.split('data-kpi="par"', 1)[1].split('data-kpi="par-rank"', 1)[0]
     assert "0,00" not in par_card and "–" in par_card  # no score of zero where nothing was appraised

@@ -65,10 +65,10 @@ def test_bare_period_without_province_results_or_record_renders_all_formats():
         assert render(period, fmt).content
 
 
-def test_period_with_results_but_no_self_assessment_says_so(period_2025):
-    text = html_text(render_document(assemble(find_period(2025))))
-    assert "Chưa có số liệu tự đánh giá, chấm điểm của tỉnh Điện Biên năm 2025" in text
-    assert "Chưa có kết quả Chỉ số CCHC năm 2025" in text
+def test_period_with_results_but_no_self_assessment_says_so(open_period):
+    text = html_text(render_document(assemble(find_period(2026))))
+    assert "Chưa có số liệu tự đánh giá, chấm điểm của tỉnh Điện Biên năm 2026" in text
+    assert "Chưa có kết quả Chỉ số CCHC năm 2026" in text
 
 
 def test_record_is_not_the_highest_ever_when_history_says_otherwise(period_2024):

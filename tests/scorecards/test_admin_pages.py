@@ -22,15 +22,15 @@ def test_the_framework_page_shows_the_tree_with_sums(client, officer, period_202
     assert "⚠" not in html
 
 
-def test_a_period_created_in_the_admin_gets_a_score_row_per_leaf(client, officer, period_2024):
+def test_a_period_created_in_the_admin_gets_a_score_row_per_leaf(client, officer, open_period):
     client.force_login(officer)
     response = client.post(reverse("admin:scorecards_evaluationperiod_add"), {
-        "year": 2026, "framework": period_2024.framework_id, "subject": period_2024.subject_id, "status": "draft",
-        "published_decision": "",
+        "year": 2027, "framework": open_period.framework_id, "subject": open_period.subject_id, "status": "draft",
+        "published_decision": "", "baseline": "own",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
-    period = EvaluationPeriod.objects.get(year=2026)
-    leaves = Framework.objects.get(pk=period_2024.framework_id).criteria.filter(children__isnull=True).count()
+    period = EvaluationPeriod.objects.get(year=2027)
+    leaves = Framework.objects.get(pk=open_period.framework_id).criteria.filter(children__isnull=True).count()
     assert Score.objects.filter(period=period).count() == leaves
 
 
@@ -89,17 +89,17 @@ def test_the_score_form_names_the_limit(client, officer, appraisal_2024):
     assert str(score.appraised_points) == "0.688"
 
 
-def test_the_admin_form_cannot_change_a_status_but_its_edits_are_audited(client, officer, period_2025):
+def test_the_admin_form_cannot_change_a_status_but_its_edits_are_audited(client, officer, open_period):
     client.force_login(officer)
-    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[open_period.pk])
     form = client.get(url).context["adminform"].form
-    response = client.post(url, {"year": 2025, "framework": period_2025.framework_id, "subject": period_2025.subject_id,
+    response = client.post(url, {"year": 2025, "framework": open_period.framework_id, "subject": open_period.subject_id,
                                  "status": "closed", "published_decision": "QĐ 1/QĐ-BNV",
                                  "row_fingerprint": form["row_fingerprint"].value()})
     assert response.status_code == 302
-    period_2025.refresh_from_db()
-    assert period_2025.status == "self_assessment" and period_2025.published_decision == "QĐ 1/QĐ-BNV"
-    event = AuditEvent.objects.get(action="record.changed", period=period_2025)
+    open_period.refresh_from_db()
+    assert open_period.status == "self_assessment" and open_period.published_decision == "QĐ 1/QĐ-BNV"
+    event = AuditEvent.objects.get(action="record.changed", period=open_period)
     assert event.actor == officer and event.data["changes"]["published_decision"] == ["", "QĐ 1/QĐ-BNV"]
 
 

@@ -38,16 +38,16 @@ def test_a_deadline_without_a_time_means_five_in_the_afternoon():
         assert value.astimezone(HCM).replace(tzinfo=None) == datetime.datetime(2025, 4, 10, 8, 30)
 
 
-def test_the_admin_takes_a_report_date_and_a_deadline_day_first(client, officer, period_2024, period_2025):
+def test_the_admin_takes_a_report_date_and_a_deadline_day_first(client, officer, period_2024, open_period):
     client.force_login(officer)
-    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[open_period.pk])
     form = client.get(url).context["adminform"].form
     response = client.post(url, {"self_assessment_deadline_0": "10/04/2025", "self_assessment_deadline_1": "",
                                  "explanation_deadline_0": "", "explanation_deadline_1": "",
                                  "published_decision": "", "row_fingerprint": form["row_fingerprint"].value()})
     assert response.status_code == 302, response.context["adminform"].form.errors
-    period_2025.refresh_from_db()
-    assert period_2025.self_assessment_deadline.astimezone(HCM).replace(tzinfo=None) == datetime.datetime(2025, 4, 10, 17, 0)
+    open_period.refresh_from_db()
+    assert open_period.self_assessment_deadline.astimezone(HCM).replace(tzinfo=None) == datetime.datetime(2025, 4, 10, 17, 0)
     record = ReportRecord.objects.get(period=period_2024)
     url = reverse("admin:reports_reportrecord_change", args=[record.pk])
     form = client.get(url).context["adminform"].form

@@ -12,7 +12,7 @@ def english(client):
     return _login
 
 
-def test_agency_staff_read_their_list_in_english(english, tuphap, period_2025):
+def test_agency_staff_read_their_list_in_english(english, tuphap, open_period):
     html = english(tuphap).get(reverse("scorecards:workspace")).content.decode()
     assert "Assigned criteria – Sở Tư pháp" in html and ">Criteria</a>" in html
     assert "Tiêu chí được giao" not in html

@@ -10,9 +10,9 @@ def no_debug(settings):
     return settings
 
 
-def test_a_refused_step_shows_its_reason_in_the_layout(client, leader, period_2025, no_debug):
+def test_a_refused_step_shows_its_reason_in_the_layout(client, leader, open_period, no_debug):
     client.force_login(leader)
-    response = client.post(reverse("scorecards:period_step", args=[period_2025.pk]), {"status": "appraisal"})
+    response = client.post(reverse("scorecards:period_step", args=[open_period.pk]), {"status": "appraisal"})
     html = response.content.decode()
     assert response.status_code == 403
     assert "Không có quyền thực hiện" in html and "Về trang chủ" in html and 'class="topbar"' in html

@@ -118,12 +118,12 @@ def test_path_tricks_in_names_are_cleaned(raw, clean):
     assert clean_filename(raw, "pdf") == clean
 
 
-def test_an_upload_is_stored_privately_under_a_random_name_and_audited(period_2025, tuphap, private_media):
-    s = score(period_2025)
+def test_an_upload_is_stored_privately_under_a_random_name_and_audited(open_period, tuphap, private_media):
+    s = score(open_period)
     doc = attach_evidence(s.pk, upload("../../QĐ xử lý.pdf", PDF), actor=tuphap,
                           meta={"doc_number": "12/QĐ-STP", "issuer": "Sở Tư pháp", "title": "Xử lý văn bản"})
     assert doc.original_name == "QĐ xử lý.pdf"
-    assert doc.file.name.startswith("evidence/2025/") and "QĐ" not in doc.file.name and ".." not in doc.file.name
+    assert doc.file.name.startswith("evidence/2026/") and "QĐ" not in doc.file.name and ".." not in doc.file.name
     assert (private_media / doc.file.name).read_bytes() == PDF
     assert doc.sha256 == hashlib.sha256(PDF).hexdigest()
     event = AuditEvent.objects.get(action="evidence.uploaded", score=s)
@@ -132,23 +132,23 @@ def test_an_upload_is_stored_privately_under_a_random_name_and_audited(period_20
 
 
 @pytest.mark.parametrize("persona", ["taichinh", "officer", "leader", "outsider"])
-def test_only_the_lead_agency_uploads(request, period_2025, persona, private_media):
+def test_only_the_lead_agency_uploads(request, open_period, persona, private_media):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
-        attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=user)
-    assert not EvidenceDocument.objects.filter(score__period=period_2025).exists()
+        attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=user)
+    assert not EvidenceDocument.objects.filter(score__period=open_period).exists()
 
 
-def test_no_upload_outside_the_window(period_2025, tuphap, private_media):
-    period_2025.status = PeriodStatus.CLOSED
-    period_2025.save()
+def test_no_upload_outside_the_window(open_period, tuphap, private_media):
+    open_period.status = PeriodStatus.CLOSED
+    open_period.save()
     with pytest.raises(ValidationError):
-        attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=tuphap)
+        attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=tuphap)
     assert not list(private_media.rglob("*.*")) if private_media.exists() else True
 
 
-def test_removing_evidence_is_audited_and_deletes_the_file(period_2025, tuphap, private_media, django_capture_on_commit_callbacks):
-    doc = attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=tuphap)
+def test_removing_evidence_is_audited_and_deletes_the_file(open_period, tuphap, private_media, django_capture_on_commit_callbacks):
+    doc = attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=tuphap)
     path = private_media / doc.file.name
     with django_capture_on_commit_callbacks(execute=True):
         remove_evidence(doc.pk, actor=tuphap)
@@ -164,18 +164,18 @@ def post_upload(client, s, name, content, **extra):
         "issuer": "Sở Tư pháp", "title": "Báo cáo", **extra})
 
 
-def test_the_page_refuses_a_renamed_file_with_a_clear_message(client, period_2025, tuphap):
+def test_the_page_refuses_a_renamed_file_with_a_clear_message(client, open_period, tuphap):
     client.force_login(tuphap)
-    s = score(period_2025)
+    s = score(open_period)
     r = post_upload(client, s, "bao-cao.pdf", EXE)
     assert r.status_code == 400
     assert "không phải là tệp PDF" in r.content.decode()
     assert not EvidenceDocument.objects.filter(score=s).exists()
 
 
-def test_download_is_an_attachment_under_the_original_name(client, period_2025, tuphap):
+def test_download_is_an_attachment_under_the_original_name(client, open_period, tuphap):
     client.force_login(tuphap)
-    s = score(period_2025)
+    s = score(open_period)
     assert post_upload(client, s, "Báo cáo 5.pdf", PDF).status_code == 302
     doc = EvidenceDocument.objects.get(score=s)
     r = client.get(reverse("scorecards:evidence_download", args=[doc.pk]))
@@ -188,22 +188,22 @@ def test_download_is_an_attachment_under_the_original_name(client, period_2025, 
 
 
 @pytest.mark.parametrize(("persona", "status"), [("taichinh", 404), ("outsider", 404), ("officer", 200), ("leader", 200)])
-def test_download_follows_score_visibility(client, period_2025, tuphap, request, persona, status):
-    doc = attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=tuphap)
+def test_download_follows_score_visibility(client, open_period, tuphap, request, persona, status):
+    doc = attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=tuphap)
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("scorecards:evidence_download", args=[doc.pk])).status_code == status
 
 
-def test_there_is_no_public_media_url(client, settings, period_2025, tuphap):
-    doc = attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=tuphap)
+def test_there_is_no_public_media_url(client, settings, open_period, tuphap):
+    doc = attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=tuphap)
     client.force_login(tuphap)
     prefixes = {"/media/", "/private-media/", "/", settings.MEDIA_URL or "/media/"}
     for url in (f"{p}{doc.file.name}" for p in prefixes):
         assert client.get(url).status_code == 404
 
 
-def test_another_agency_cannot_delete(client, period_2025, tuphap, taichinh):
-    doc = attach_evidence(score(period_2025).pk, upload("a.pdf", PDF), actor=tuphap)
+def test_another_agency_cannot_delete(client, open_period, tuphap, taichinh):
+    doc = attach_evidence(score(open_period).pk, upload("a.pdf", PDF), actor=tuphap)
     client.force_login(taichinh)
     assert client.post(reverse("scorecards:evidence_delete", args=[doc.pk])).status_code == 404
     assert EvidenceDocument.objects.filter(pk=doc.pk).exists()

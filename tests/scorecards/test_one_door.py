@@ -114,8 +114,8 @@ def events_by(user):
 
 # --- 1. stale forms ------------------------------------------------------------------------
 
-def test_admin_score_form_opened_before_the_agency_saved_is_refused(period_2025, officer, tuphap):
-    s = score(period_2025, "2.3.2")
+def test_admin_score_form_opened_before_the_agency_saved_is_refused(open_period, officer, tuphap):
+    s = score(open_period, "2.3.2")
     url = reverse("admin:scorecards_score_change", args=[s.pk])
     a = browser(officer)
     opened = a.get(url)
@@ -128,7 +128,7 @@ def test_admin_score_form_opened_before_the_agency_saved_is_refused(period_2025,
     html = response.content.decode()
     assert "Tiêu chí 2.3.2 " + STALE_SCORE % "Cán bộ Sở Tư pháp" in html
     assert "Bản của Sở Nội vụ" in html  # what the officer typed is still in the form
-    after = score(period_2025, "2.3.2")
+    after = score(open_period, "2.3.2")
     assert (after.self_points, after.explanation, after.version) == (Decimal("0.5"), "Bản của đơn vị", 2)
     assert not events_by(officer).exists()
 
@@ -156,13 +156,13 @@ def _sipas_value(period, number, pct):
 
 
 @pytest.mark.parametrize("model", ["assignment", "sipasvalue"])
-def test_a_guarded_admin_form_opened_before_a_change_is_refused(model, period_2025, officer, officer_b):
+def test_a_guarded_admin_form_opened_before_a_change_is_refused(model, open_period, officer, officer_b):
     noi_vu, tai_chinh = Agency.objects.get(code="so-noi-vu"), Agency.objects.get(code="so-tai-chinh")
     if model == "assignment":
-        obj = Assignment.objects.get(period=period_2025, criterion__code="2.3.2")
+        obj = Assignment.objects.get(period=open_period, criterion__code="2.3.2")
         field, theirs, mine, posted = "lead_agency_id", noi_vu.pk, tai_chinh.pk, {"lead_agency": tai_chinh.pk}
     else:
-        obj = _sipas_value(period_2025, 1, "80.00")
+        obj = _sipas_value(open_period, 1, "80.00")
         field, theirs, mine, posted = "pct", Decimal("85.00"), Decimal("90.00"), {"pct": "90"}
     url = reverse(f"admin:scorecards_{model}_change", args=[obj.pk])
     a = browser(officer)
@@ -190,10 +190,10 @@ def test_a_guarded_admin_form_opened_before_a_change_is_refused(model, period_20
 
 
 @pytest.fixture
-def sipas_list(period_2025):
+def sipas_list(open_period):
     """Two SIPAS values of 2025 and the change list (with its list edit of pct) that shows them."""
-    values = [_sipas_value(period_2025, 1, "80.00"), _sipas_value(period_2025, 2, "70.00")]
-    return values, reverse("admin:scorecards_sipasvalue_changelist") + f"?period__id__exact={period_2025.pk}"
+    values = [_sipas_value(open_period, 1, "80.00"), _sipas_value(open_period, 2, "70.00")]
+    return values, reverse("admin:scorecards_sipasvalue_changelist") + f"?period__id__exact={open_period.pk}"
 
 
 
@@ -221,9 +221,9 @@ def test_a_stale_list_edit_is_refused(officer, officer_b, sipas_list):
     assert STALE_RECORD in response.content.decode()
 
 
-def test_the_scorecard_grid_refuses_a_row_saved_since_it_was_opened(period_2025, officer, tuphap):
-    s = score(period_2025, "2.3.2")
-    url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[period_2025.pk])
+def test_the_scorecard_grid_refuses_a_row_saved_since_it_was_opened(open_period, officer, tuphap):
+    s = score(open_period, "2.3.2")
+    url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[open_period.pk])
     a = browser(officer)
     posted = html_inputs(a.get(url).content.decode(), "s")
     assert posted[f"s{s.pk}-version"] == "1"
@@ -232,17 +232,17 @@ def test_the_scorecard_grid_refuses_a_row_saved_since_it_was_opened(period_2025,
     response = a.post(url, {**posted, f"s{s.pk}-self_points": "0,9"})
     assert response.status_code == 200
     assert "Tiêu chí 2.3.2 " + STALE_SCORE % "Cán bộ Sở Tư pháp" in response.content.decode()
-    after = score(period_2025, "2.3.2")
+    after = score(open_period, "2.3.2")
     assert (after.self_points, after.explanation, after.version) == (Decimal("0.5"), "Bản của đơn vị", 2)
     assert not events_by(officer).exists()
     # With the current version the same change is saved.
     posted = html_inputs(a.get(url).content.decode(), "s")
     assert a.post(url, {**posted, f"s{s.pk}-self_points": "0,9"}).status_code == 302
-    assert score(period_2025, "2.3.2").self_points == Decimal("0.9")
+    assert score(open_period, "2.3.2").self_points == Decimal("0.9")
 
 
-def test_the_criterion_page_refuses_a_save_from_an_old_copy(period_2025, tuphap, tuphap_b):
-    s = score(period_2025, "2.3.2")
+def test_the_criterion_page_refuses_a_save_from_an_old_copy(open_period, tuphap, tuphap_b):
+    s = score(open_period, "2.3.2")
     url = reverse("scorecards:score", args=[s.pk])
     a, b = browser(tuphap), browser(tuphap_b)
     version_a = a.get(url).context["form_save"]["version"].value()
@@ -256,32 +256,32 @@ def test_the_criterion_page_refuses_a_save_from_an_old_copy(period_2025, tuphap,
     html = response.content.decode()
     assert "Tiêu chí 2.3.2 " + STALE_SCORE % "Lê Thị Hoa" in html
     assert "Bản của tôi" in html and re.search(r'name="self_points"[^>]*value="0,9"', html)
-    after = score(period_2025, "2.3.2")
+    after = score(open_period, "2.3.2")
     assert (after.self_points, after.explanation, after.updated_by) == (Decimal("0.5"), "Bản của chị Hoa", tuphap_b)
     assert not events_by(tuphap).exists()
 
 
-def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path, period_2025, officer, officer_b):
+def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path, open_period, officer, officer_b):
     settings.MEDIA_ROOT = tmp_path  # the upload waits there between preview and confirm
     a = browser(officer)
     upload = io.BytesIO(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "Theo tệp", "", ""]]))
-    upload.name = "diem-2025.xlsx"
-    response = a.post(reverse(IMPORT), {"import_file": upload, "format": "0", "resource": "0", "scope": period_2025.pk})
+    upload.name = "diem-2026.xlsx"
+    response = a.post(reverse(IMPORT), {"import_file": upload, "format": "0", "resource": "0", "scope": open_period.pk})
     preview = response.context["preview"]
     assert preview.ok and [r.key for r in preview.changed] == ["2.3.2"]
     form = response.context["confirm_form"]
     token = {name: form[name].value() for name in form.fields}
     assert token["import_file_name"] and token["seen"]
     # Meanwhile another officer corrects the same score.
-    s = score(period_2025, "2.3.2")
-    apply_score_changes(period_2025, [ScoreChange(s.pk, {"self_points": Decimal("0.5")}, s.version)], actor=officer_b)
+    s = score(open_period, "2.3.2")
+    apply_score_changes(open_period, [ScoreChange(s.pk, {"self_points": Decimal("0.5")}, s.version)], actor=officer_b)
     before = snapshot()
 
     response = a.post(reverse(CONFIRM), token)
     assert response.status_code == 200 and not response.context["preview"].applied
     assert "“2.3.2” đã được thay đổi sau khi bạn xem trước" in response.content.decode()
     assert snapshot() == before
-    assert score(period_2025, "2.3.2").self_points == Decimal("0.5")
+    assert score(open_period, "2.3.2").self_points == Decimal("0.5")
     assert not events_by(officer).exists()
     # The token was used up: confirming again does nothing either.
     assert a.post(reverse(CONFIRM), token).status_code == 302
@@ -290,9 +290,9 @@ def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path
 
 # --- 2. the criterion page: one form, "Lưu" or "Lưu và gửi" -------------------------------
 
-def test_submitting_is_a_button_of_the_points_form(client, period_2025, tuphap):
+def test_submitting_is_a_button_of_the_points_form(client, open_period, tuphap):
     client.force_login(tuphap)
-    html = client.get(reverse("scorecards:score", args=[score(period_2025, "2.3.2").pk])).content.decode()
+    html = client.get(reverse("scorecards:score", args=[score(open_period, "2.3.2").pk])).content.decode()
     form = re.search(r'<form[^>]*id="form-save".*?</form>', html, re.S).group(0)
     assert re.search(r'<button[^>]*name="action" value="submit"[^>]*id="submit-button"[^>]*>Lưu và gửi Sở Nội vụ<', form)
     assert 'name="action" value="save"' in form
@@ -303,8 +303,8 @@ def test_submitting_is_a_button_of_the_points_form(client, period_2025, tuphap):
     ("0,8", "", "Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi."),
     ("5", "Giải trình đang gõ", "vượt điểm tối đa"),
 ])
-def test_a_refused_submit_shows_what_was_typed_and_saves_nothing(client, period_2025, tuphap, points, explanation, reason):
-    s = score(period_2025, "2.3.2")
+def test_a_refused_submit_shows_what_was_typed_and_saves_nothing(client, open_period, tuphap, points, explanation, reason):
+    s = score(open_period, "2.3.2")
     client.force_login(tuphap)
     response = client.post(reverse("scorecards:score", args=[s.pk]), {
         "action": "submit", "version": s.version, "self_points": points, "explanation": explanation})
@@ -313,18 +313,18 @@ def test_a_refused_submit_shows_what_was_typed_and_saves_nothing(client, period_
     assert reason in html
     assert re.search(rf'name="self_points"[^>]*value="{re.escape(points)}"', html)
     assert re.search(rf'<textarea[^>]*name="explanation"[^>]*>\n?{re.escape(explanation)}</textarea>', html)
-    after = score(period_2025, "2.3.2")
+    after = score(open_period, "2.3.2")
     assert (after.self_points, after.explanation, after.state, after.version) == (None, "", ScoreState.DRAFT, 1)
     assert not AuditEvent.objects.filter(score=s).exists()
 
 
-def test_save_and_submit_in_one_step(client, period_2025, tuphap):
-    s = score(period_2025, "2.3.2")
+def test_save_and_submit_in_one_step(client, open_period, tuphap):
+    s = score(open_period, "2.3.2")
     client.force_login(tuphap)
     response = client.post(reverse("scorecards:score", args=[s.pk]), {
         "action": "submit", "version": s.version, "self_points": "0,75", "explanation": "Đã xử lý 3/4 văn bản"})
     assert response.status_code == 302
-    after = score(period_2025, "2.3.2")
+    after = score(open_period, "2.3.2")
     assert (after.self_points, after.explanation, after.state) == (Decimal("0.75"), "Đã xử lý 3/4 văn bản",
                                                                   ScoreState.SUBMITTED)
     assert after.version == 3  # one for the save, one for the submission
@@ -404,8 +404,8 @@ def test_every_action_the_code_can_emit_has_a_label():
         assert str(action.label) and str(action.label) != action.name.replace("_", " ").title()
 
 
-def test_the_log_filter_offers_exactly_the_actions(client, officer, tuphap, period_2025):
-    s = score(period_2025, "2.3.2")
+def test_the_log_filter_offers_exactly_the_actions(client, officer, tuphap, open_period):
+    s = score(open_period, "2.3.2")
     workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
     client.force_login(officer)
     response = client.get(reverse("scorecards:log"))
@@ -453,10 +453,10 @@ CRITERION_PAGE_QUERIES = {"tuphap": 8, "officer": 7}
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "officer"])
-def test_the_criterion_page_costs_the_same_with_1_or_20_history_rows(client, request, persona, period_2025, tuphap,
+def test_the_criterion_page_costs_the_same_with_1_or_20_history_rows(client, request, persona, open_period, tuphap,
                                                                      officer, tuphap_b, officer_b,
                                                                      django_assert_num_queries):
-    s = score(period_2025, "2.3.2")
+    s = score(open_period, "2.3.2")
     url = reverse("scorecards:score", args=[s.pk])
     client.force_login(request.getfixturevalue(persona))
     authors = [tuphap, officer, tuphap_b, officer_b]
@@ -481,7 +481,7 @@ WORKSPACE_QUERIES = {"tuphap": 8, "officer": 9}
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "officer"])
-def test_the_workspace_costs_the_same_with_a_much_larger_period(client, request, persona, period_2025, tuphap,
+def test_the_workspace_costs_the_same_with_a_much_larger_period(client, request, persona, open_period, tuphap,
                                                                 django_assert_num_queries):
     client.force_login(request.getfixturevalue(persona))
     small, response = count_queries(client, WORKSPACE)
@@ -499,19 +499,19 @@ def test_the_workspace_costs_the_same_with_a_much_larger_period(client, request,
 
 # --- 5. deleting ---------------------------------------------------------------------------
 
-def _delete_cases(period_2024, period_2025, period_2023):
+def _delete_cases(period_2024, open_period, period_2023):
     return {
         "published-assignment": Assignment.objects.get(period=period_2024, criterion__code="2.3.2"),
-        "score": score(period_2025, "2.3.2"),
-        "open-period": period_2025,
+        "score": score(open_period, "2.3.2"),
+        "open-period": open_period,
         "published-period": period_2024,
         "closed-period": period_2023,
     }
 
 
 @pytest.mark.parametrize("case", ["published-assignment", "score", "open-period", "published-period", "closed-period"])
-def test_the_admin_refuses_to_delete_what_must_stay(client, officer, period_2023, period_2024, period_2025, case):
-    obj = _delete_cases(period_2024, period_2025, period_2023)[case]
+def test_the_admin_refuses_to_delete_what_must_stay(client, officer, period_2023, period_2024, open_period, case):
+    obj = _delete_cases(period_2024, open_period, period_2023)[case]
     model = type(obj)
     client.force_login(officer)
     url = reverse(f"admin:scorecards_{model._meta.model_name}_delete", args=[obj.pk])
@@ -589,8 +589,8 @@ def test_no_one_deletes_a_user_in_the_admin(client, request, persona, tuphap):
     assert User.objects.filter(pk=tuphap.pk, is_active=True).exists()
 
 
-def test_the_log_keeps_the_authors_name_after_the_account_changes(client, period_2025, tuphap, officer):
-    s = score(period_2025, "2.3.2")
+def test_the_log_keeps_the_authors_name_after_the_account_changes(client, open_period, tuphap, officer):
+    s = score(open_period, "2.3.2")
     workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
     event = AuditEvent.objects.get(score=s)
     assert event.actor_name == "Cán bộ Sở Tư pháp"
@@ -663,48 +663,48 @@ def test_a_published_periods_report_record_is_never_deleted(client, officer, per
     assert ReportRecord.objects.filter(pk=record.pk).exists() and snapshot() == before
 
 
-def test_a_stale_board_button_does_not_undo_a_newer_step(client, officer, period_2025):
+def test_a_stale_board_button_does_not_undo_a_newer_step(client, officer, open_period):
     from scorecards.services import workflow
 
-    workflow.change_period_status(period_2025.pk, "appraisal", actor=officer)
-    workflow.change_period_status(period_2025.pk, "explanation", actor=officer)
+    workflow.change_period_status(open_period.pk, "appraisal", actor=officer)
+    workflow.change_period_status(open_period.pk, "explanation", actor=officer)
     client.force_login(officer)
-    response = client.post(reverse("scorecards:period_step", args=[period_2025.pk]),
+    response = client.post(reverse("scorecards:period_step", args=[open_period.pk]),
                            {"status": "appraisal", "from_status": "self_assessment"}, follow=True)
-    period_2025.refresh_from_db()
-    assert period_2025.status == "explanation"
+    open_period.refresh_from_db()
+    assert open_period.status == "explanation"
     assert "vừa được chuyển sang" in response.content.decode()
 
 
-def test_year_and_period_of_a_command_must_agree(period_2025, tmp_path):
+def test_year_and_period_of_a_command_must_agree(open_period, tmp_path):
     from django.core.management import CommandError, call_command
 
-    with pytest.raises(CommandError, match="thuộc năm 2025, không phải năm 2023"):
-        call_command("export_scores", "--year", "2023", "--period", str(period_2025.pk), "--output", str(tmp_path / "a.xlsx"))
+    with pytest.raises(CommandError, match="thuộc năm 2026, không phải năm 2023"):
+        call_command("export_scores", "--year", "2023", "--period", str(open_period.pk), "--output", str(tmp_path / "a.xlsx"))
 
 
-def test_the_score_history_page_never_saves(client, officer, period_2025):
-    s = score(period_2025, "2.3.2")
+def test_the_score_history_page_never_saves(client, officer, open_period):
+    s = score(open_period, "2.3.2")
     client.force_login(officer)
     version = s.history.first().history_id
     response = client.post(f"/admin/scorecards/score/{s.pk}/history/{version}/", {"seen_version": s.version})
     assert response.status_code == 403
-    assert score(period_2025, "2.3.2").version == s.version
+    assert score(open_period, "2.3.2").version == s.version
 
 
-def test_the_appraisal_box_may_not_be_left_empty(client, officer, period_2025):
+def test_the_appraisal_box_may_not_be_left_empty(client, officer, open_period):
     from scorecards.services import workflow
 
-    workflow.change_period_status(period_2025.pk, "appraisal", actor=officer)
-    s = score(period_2025, "7.1.4")
+    workflow.change_period_status(open_period.pk, "appraisal", actor=officer)
+    s = score(open_period, "7.1.4")
     client.force_login(officer)
     response = client.post(reverse("scorecards:score", args=[s.pk]),
                            {"action": "appraise", "round": "1", "points": "", "reason": "r", "version": s.version})
     assert response.status_code == 400 and "Cần nhập điểm thẩm định" in response.content.decode()
-    assert score(period_2025, "7.1.4").version == s.version
+    assert score(open_period, "7.1.4").version == s.version
 
 
-def test_a_second_load_demo_keeps_what_users_changed(officer, period_2025):
+def test_a_second_load_demo_keeps_what_users_changed(officer, open_period):
     from scorecards.models import Agency
     from scorecards.services.demo import load_demo
     from scorecards.services.records import save_record
@@ -716,7 +716,7 @@ def test_a_second_load_demo_keeps_what_users_changed(officer, period_2025):
     assert Agency.objects.get(code="so-tu-phap").short_name == "STP mới"
 
 
-def test_links_in_e_mails_are_absolute(settings, period_2025, tuphap, officer, django_capture_on_commit_callbacks):
+def test_links_in_e_mails_are_absolute(settings, open_period, tuphap, officer, django_capture_on_commit_callbacks):
     from django.core import mail
 
     from scorecards.services import workflow
@@ -724,7 +724,7 @@ def test_links_in_e_mails_are_absolute(settings, period_2025, tuphap, officer, d
     settings.SITE_URL = "https://cchc.dienbien.gov.vn"
     officer.email = "snv@example.vn"
     officer.save()
-    s = score(period_2025, "2.3.2")
+    s = score(open_period, "2.3.2")
     s = workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit_score(s.pk, actor=tuphap, version=s.version)

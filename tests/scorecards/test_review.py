@@ -33,82 +33,82 @@ def row(response, code):
     return next(r for r in response.context["rows"] if r.agency.code == code)
 
 
-def test_the_board_counts_each_agency(client, period_2025, officer, tuphap, taichinh):
-    s = submit(period_2025, taichinh, "6.1.3")
+def test_the_board_counts_each_agency(client, open_period, officer, tuphap, taichinh):
+    s = submit(open_period, taichinh, "6.1.3")
     workflow.accept_score(s.pk, actor=officer, version=s.version)
-    s = submit(period_2025, taichinh, "6.3.1")
+    s = submit(open_period, taichinh, "6.3.1")
     workflow.return_score(s.pk, actor=officer, comment="Sửa", version=s.version)
-    submit(period_2025, taichinh, "6.3.2")
+    submit(open_period, taichinh, "6.3.2")
     client.force_login(officer)
-    r = board(client, period_2025)
+    r = board(client, open_period)
     stc = row(r, "so-tai-chinh")
-    assert (stc.assigned, stc.draft, stc.submitted, stc.accepted, stc.returned, stc.overdue) == (4, 1, 1, 1, 1, 0)
+    assert (stc.assigned, stc.draft, stc.submitted, stc.accepted, stc.returned, stc.overdue) == (8, 5, 1, 1, 1, 0)
     stp = row(r, "so-tu-phap")
     assert (stp.assigned, stp.draft) == (1, 1)
     assert "Sở Tài chính" in r.content.decode()
 
 
-def test_overdue_counts_pending_criteria_after_the_deadline_unless_excepted(client, period_2025, officer, tuphap):
-    period_2025.self_assessment_deadline = timezone.now() - timedelta(hours=1)
-    period_2025.save()
+def test_overdue_counts_pending_criteria_after_the_deadline_unless_excepted(client, open_period, officer, tuphap):
+    open_period.self_assessment_deadline = timezone.now() - timedelta(hours=1)
+    open_period.save()
     client.force_login(officer)
-    assert row(board(client, period_2025), "so-tu-phap").overdue == 1
-    workflow.grant_exception(period_2025.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="x")
-    stp = row(board(client, period_2025), "so-tu-phap")
+    assert row(board(client, open_period), "so-tu-phap").overdue == 1
+    workflow.grant_exception(open_period.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="x")
+    stp = row(board(client, open_period), "so-tu-phap")
     assert stp.overdue == 0 and stp.exception is not None
 
 
-def test_the_leader_reads_the_board_without_the_buttons(client, period_2025, leader):
+def test_the_leader_reads_the_board_without_the_buttons(client, open_period, leader):
     client.force_login(leader)
-    r = board(client, period_2025)
+    r = board(client, open_period)
     assert r.status_code == 200
     assert 'id="form-exception"' not in r.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "taichinh", "outsider"])
-def test_agencies_cannot_see_the_board_the_queue_or_the_log(client, period_2025, request, persona):
+def test_agencies_cannot_see_the_board_the_queue_or_the_log(client, open_period, request, persona):
     client.force_login(request.getfixturevalue(persona))
-    for url in (reverse("scorecards:board", args=[period_2025.pk]), reverse("scorecards:board_index"),
+    for url in (reverse("scorecards:board", args=[open_period.pk]), reverse("scorecards:board_index"),
                 reverse("scorecards:queue"), reverse("scorecards:log")):
         assert client.get(url).status_code == 403, url
 
 
-def test_home_affairs_grants_an_exception_from_the_board(client, period_2025, officer, tuphap):
+def test_home_affairs_grants_an_exception_from_the_board(client, open_period, officer, tuphap):
     client.force_login(officer)
     until = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    r = client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]),
+    r = client.post(reverse("scorecards:grant_exception", args=[open_period.pk]),
                     {"agency": tuphap.agency_id, "until": until, "reason": "Chờ số liệu"})
     assert r.status_code == 302
-    exc = AgencyException.objects.get(period=period_2025)
+    exc = AgencyException.objects.get(period=open_period)
     assert (exc.agency, exc.granted_by, exc.reason) == (tuphap.agency, officer, "Chờ số liệu")
 
 
-def test_a_bad_exception_form_changes_nothing(client, period_2025, officer, tuphap):
+def test_a_bad_exception_form_changes_nothing(client, open_period, officer, tuphap):
     client.force_login(officer)
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]), {"agency": tuphap.agency_id, "until": past, "reason": "x"})
-    client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]), {"agency": tuphap.agency_id, "until": "", "reason": ""})
+    client.post(reverse("scorecards:grant_exception", args=[open_period.pk]), {"agency": tuphap.agency_id, "until": past, "reason": "x"})
+    client.post(reverse("scorecards:grant_exception", args=[open_period.pk]), {"agency": tuphap.agency_id, "until": "", "reason": ""})
     assert not AgencyException.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "leader"])
-def test_only_home_affairs_grants_exceptions_or_moves_the_period(client, period_2025, request, persona, tuphap):
+def test_only_home_affairs_grants_exceptions_or_moves_the_period(client, open_period, request, persona, tuphap):
     client.force_login(request.getfixturevalue(persona))
     until = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    assert client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]),
+    assert client.post(reverse("scorecards:grant_exception", args=[open_period.pk]),
                        {"agency": tuphap.agency_id, "until": until, "reason": "x"}).status_code == 403
-    assert client.post(reverse("scorecards:period_step", args=[period_2025.pk]), {"status": "appraisal"}).status_code == 403
-    period_2025.refresh_from_db()
-    assert period_2025.status == PeriodStatus.SELF_ASSESSMENT and not AgencyException.objects.exists()
+    assert client.post(reverse("scorecards:period_step", args=[open_period.pk]), {"status": "appraisal"}).status_code == 403
+    open_period.refresh_from_db()
+    assert open_period.status == PeriodStatus.SELF_ASSESSMENT and not AgencyException.objects.exists()
 
 
-def test_home_affairs_locks_the_self_assessment_from_the_board(client, period_2025, officer):
+def test_home_affairs_locks_the_self_assessment_from_the_board(client, open_period, officer):
     client.force_login(officer)
-    r = client.post(reverse("scorecards:period_step", args=[period_2025.pk]), {"status": "appraisal"})
+    r = client.post(reverse("scorecards:period_step", args=[open_period.pk]), {"status": "appraisal"})
     assert r.status_code == 302
-    period_2025.refresh_from_db()
-    assert period_2025.status == PeriodStatus.APPRAISAL
-    assert AuditEvent.objects.filter(action="period.locked", period=period_2025, actor=officer).exists()
+    open_period.refresh_from_db()
+    assert open_period.status == PeriodStatus.APPRAISAL
+    assert AuditEvent.objects.filter(action="period.locked", period=open_period, actor=officer).exists()
 
 
 def test_a_closed_period_cannot_be_moved(client, period_2023, officer):
@@ -118,27 +118,27 @@ def test_a_closed_period_cannot_be_moved(client, period_2023, officer):
     assert period_2023.status == PeriodStatus.CLOSED
 
 
-def test_the_review_queue_lists_submissions_oldest_first(client, period_2025, officer, tuphap, taichinh):
-    submit(period_2025, taichinh, "8.4")
-    submit(period_2025, tuphap, "2.3.2")
+def test_the_review_queue_lists_submissions_oldest_first(client, open_period, officer, tuphap, taichinh):
+    submit(open_period, taichinh, "8.4")
+    submit(open_period, tuphap, "2.3.2")
     client.force_login(officer)
     r = client.get(reverse("scorecards:queue"))
     assert [row.record.criterion.code for row in r.context["table"].rows] == ["8.4", "2.3.2"]
 
 
-def test_review_from_the_page(client, period_2025, officer, tuphap):
-    s = submit(period_2025, tuphap, "2.3.2")
+def test_review_from_the_page(client, open_period, officer, tuphap):
+    s = submit(open_period, tuphap, "2.3.2")
     client.force_login(officer)
     url = reverse("scorecards:score", args=[s.pk])
     r = client.post(url, {"action": "return", "version": s.version, "comment": ""})
     assert r.status_code == 400 and "Cần ghi ý kiến khi trả lại" in r.content.decode()
     assert client.post(url, {"action": "return", "version": s.version, "comment": "Thiếu TLKC"}).status_code == 302
-    assert score(period_2025, "2.3.2").state == "returned"
+    assert score(open_period, "2.3.2").state == "returned"
 
 
-def test_the_log_filters_by_action_agency_and_code(client, period_2025, officer, tuphap, taichinh):
-    submit(period_2025, tuphap, "2.3.2")
-    submit(period_2025, taichinh, "8.4")
+def test_the_log_filters_by_action_agency_and_code(client, open_period, officer, tuphap, taichinh):
+    submit(open_period, tuphap, "2.3.2")
+    submit(open_period, taichinh, "8.4")
     client.force_login(officer)
     url = reverse("scorecards:log")
     events = client.get(url, {"action": "score.submitted"}).context["table"].data.data
@@ -161,10 +161,10 @@ def queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_the_board_and_log_query_counts_stay_flat(client, period_2025, officer, tuphap, django_assert_num_queries):
-    submit(period_2025, tuphap, "2.3.2")
+def test_the_board_and_log_query_counts_stay_flat(client, open_period, officer, tuphap, django_assert_num_queries):
+    submit(open_period, tuphap, "2.3.2")
     client.force_login(officer)
-    small_board = queries(client, reverse("scorecards:board", args=[period_2025.pk]))
+    small_board = queries(client, reverse("scorecards:board", args=[open_period.pk]))
     small_log = queries(client, reverse("scorecards:log"))
     # A generated period with 12 agencies sharing 160 leaves, some work done and exceptions granted.
     fw = build_framework(fields=8, criteria_per_field=4, leaves_per_criterion=5, code="gen-board")

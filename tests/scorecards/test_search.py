@@ -35,13 +35,13 @@ def test_admin_agency_search_ignores_diacritics(client, officer, query, expected
 
 def test_criterion_search_finds_words_without_accents(demo):
     found = Criterion.objects.search("giai ngan").values_list("code", flat=True)
-    assert list(found) == ["6.1.1"]
+    assert set(found) == {"6.1.1"} and len(found) == 2  # in the 2024 framework and its 2025 version
 
 
 def test_admin_criterion_search(client, officer):
     client.force_login(officer)
     response = client.get(reverse("admin:scorecards_criterion_changelist"), {"q": "thanh toan truc tuyen"})
-    assert [c.code for c in response.context["cl"].result_list] == ["7.3.7"]
+    assert [c.code for c in response.context["cl"].result_list] == ["7.3.7", "7.3.7"]  # both framework versions
 
 
 @pytest.mark.postgres

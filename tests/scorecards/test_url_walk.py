@@ -44,10 +44,10 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def tuphap_objects(period_2025, tuphap):
-    s = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+def tuphap_objects(open_period, tuphap):
+    s = Score.objects.get(period=open_period, criterion__code="2.3.2")
     doc = attach_evidence(s.pk, SimpleUploadedFile("bao-cao-stp.pdf", b"%PDF-1.4 bi mat"), actor=tuphap)
-    return {"score": s, "document": doc, "period": period_2025}
+    return {"score": s, "document": doc, "period": open_period}
 
 
 def url_for(name, objs):

@@ -1,4 +1,4 @@
-"""The review workflow as people live it: Sở Tư pháp writes and submits 2.3.2 in 2025,
+"""The review workflow as people live it: Sở Tư pháp writes and submits 2.3.2 in 2026,
 Sở Nội vụ returns or accepts it, the leader only reads, Sở Tài chính cannot touch it.
 Every step is refused for the wrong persona, the wrong state and outside the window, and
 leaves an audit entry with who, old and new values and the comment."""
@@ -49,43 +49,43 @@ def test_the_transition_table_is_the_whole_workflow():
     }
 
 
-def test_the_lead_agency_saves_and_submits(period_2025, tuphap):
-    s = submitted(period_2025, tuphap)
+def test_the_lead_agency_saves_and_submits(open_period, tuphap):
+    s = submitted(open_period, tuphap)
     assert s.state == ScoreState.SUBMITTED
     assert s.self_points == Decimal("0.750")
     assert s.submitted_at is not None and s.updated_by == tuphap
 
 
 @pytest.mark.parametrize("persona", ["taichinh", "officer", "leader", "outsider"])
-def test_only_the_lead_agency_may_write_or_submit(request, period_2025, tuphap, persona):
+def test_only_the_lead_agency_may_write_or_submit(request, open_period, tuphap, persona):
     user = request.getfixturevalue(persona)
-    s = score(period_2025, "2.3.2")
+    s = score(open_period, "2.3.2")
     with pytest.raises(PermissionDenied):
         workflow.save_self_assessment(s.pk, actor=user, self_points=Decimal("1"), explanation="x", version=s.version)
-    fill(period_2025, tuphap)
-    s = score(period_2025, "2.3.2")
+    fill(open_period, tuphap)
+    s = score(open_period, "2.3.2")
     with pytest.raises(PermissionDenied):
         workflow.submit_score(s.pk, actor=user, version=s.version)
-    assert score(period_2025, "2.3.2").state == ScoreState.DRAFT
+    assert score(open_period, "2.3.2").state == ScoreState.DRAFT
 
 
-def test_a_supporting_agency_reads_but_does_not_write(period_2025, taichinh):
-    s = score(period_2025, "6.1.1")  # led by Sở Kế hoạch và Đầu tư, Sở Tài chính supports
+def test_a_supporting_agency_reads_but_does_not_write(open_period, taichinh):
+    s = score(open_period, "1.7")  # led by Văn phòng UBND tỉnh, Sở Tài chính supports
     assert Score.objects.for_user(taichinh).filter(pk=s.pk).exists()
     with pytest.raises(PermissionDenied):
         workflow.save_self_assessment(s.pk, actor=taichinh, self_points=Decimal("1"), explanation="x", version=s.version)
 
 
-def test_submitting_needs_points_and_explanation(period_2025, tuphap):
-    s = score(period_2025, "2.3.2")
+def test_submitting_needs_points_and_explanation(open_period, tuphap):
+    s = score(open_period, "2.3.2")
     with pytest.raises(ValidationError) as exc:
         workflow.submit_score(s.pk, actor=tuphap, version=s.version)
     assert exc.value.messages == ["Cần nhập điểm tự đánh giá và giải trình cách tính điểm trước khi gửi."]
-    assert score(period_2025, "2.3.2").state == ScoreState.DRAFT
+    assert score(open_period, "2.3.2").state == ScoreState.DRAFT
 
 
-def test_a_submitted_score_cannot_be_edited_or_submitted_again(period_2025, tuphap):
-    s = submitted(period_2025, tuphap)
+def test_a_submitted_score_cannot_be_edited_or_submitted_again(open_period, tuphap):
+    s = submitted(open_period, tuphap)
     with pytest.raises(ValidationError) as exc:
         workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
     assert "đang ở trạng thái “Đã gửi”" in exc.value.messages[0]
@@ -94,8 +94,8 @@ def test_a_submitted_score_cannot_be_edited_or_submitted_again(period_2025, tuph
     assert "Không thể chuyển tiêu chí 2.3.2 từ “Đã gửi” sang “Đã gửi”" in exc.value.messages[0]
 
 
-def test_home_affairs_returns_with_a_required_comment(period_2025, tuphap, officer):
-    s = submitted(period_2025, tuphap)
+def test_home_affairs_returns_with_a_required_comment(open_period, tuphap, officer):
+    s = submitted(open_period, tuphap)
     with pytest.raises(ValidationError) as exc:
         workflow.return_score(s.pk, actor=officer, comment="  ", version=s.version)
     assert exc.value.messages == ["Cần ghi ý kiến khi trả lại để đơn vị biết phải sửa gì."]
@@ -108,37 +108,37 @@ def test_home_affairs_returns_with_a_required_comment(period_2025, tuphap, offic
     assert s.state == ScoreState.ACCEPTED
     with pytest.raises(ValidationError):
         workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("0"), explanation="x", version=s.version)
-    assert score(period_2025, "2.3.2").self_points == Decimal("1")
+    assert score(open_period, "2.3.2").self_points == Decimal("1")
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "taichinh", "leader", "outsider"])
-def test_only_home_affairs_reviews(request, period_2025, tuphap, persona):
+def test_only_home_affairs_reviews(request, open_period, tuphap, persona):
     user = request.getfixturevalue(persona)
-    s = submitted(period_2025, tuphap)
+    s = submitted(open_period, tuphap)
     with pytest.raises(PermissionDenied):
         workflow.accept_score(s.pk, actor=user, version=s.version)
     with pytest.raises(PermissionDenied):
         workflow.return_score(s.pk, actor=user, comment="x", version=s.version)
-    assert score(period_2025, "2.3.2").state == ScoreState.SUBMITTED
+    assert score(open_period, "2.3.2").state == ScoreState.SUBMITTED
 
 
-def test_a_draft_cannot_be_accepted_or_returned(period_2025, officer):
-    s = score(period_2025, "2.3.2")
+def test_a_draft_cannot_be_accepted_or_returned(open_period, officer):
+    s = score(open_period, "2.3.2")
     with pytest.raises(ValidationError):
         workflow.accept_score(s.pk, actor=officer, version=s.version)
     with pytest.raises(ValidationError):
         workflow.return_score(s.pk, actor=officer, comment="x", version=s.version)
 
 
-def test_home_affairs_may_reopen_an_accepted_score(period_2025, tuphap, officer):
-    s = submitted(period_2025, tuphap)
+def test_home_affairs_may_reopen_an_accepted_score(open_period, tuphap, officer):
+    s = submitted(open_period, tuphap)
     s = workflow.accept_score(s.pk, actor=officer, version=s.version)
     s = workflow.return_score(s.pk, actor=officer, comment="Mở lại để bổ sung", version=s.version)
     assert s.state == ScoreState.RETURNED
 
 
-def test_allowed_transitions_per_persona(period_2025, tuphap, taichinh, officer, leader):
-    s = fill(period_2025, tuphap)
+def test_allowed_transitions_per_persona(open_period, tuphap, taichinh, officer, leader):
+    s = fill(open_period, tuphap)
     assert sorted(policy.capabilities(tuphap, s).transitions) == ["submitted"]
     assert sorted(policy.capabilities(officer, s).transitions) == []
     s = workflow.submit_score(s.pk, actor=tuphap, version=s.version)
@@ -152,77 +152,77 @@ def test_allowed_transitions_per_persona(period_2025, tuphap, taichinh, officer,
 
 @pytest.mark.parametrize("status", [PeriodStatus.DRAFT, PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION,
                                     PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])
-def test_agencies_write_only_in_self_assessment(period_2025, tuphap, status):
-    set_status(period_2025, status)
-    s = score(period_2025, "2.3.2")
+def test_agencies_write_only_in_self_assessment(open_period, tuphap, status):
+    set_status(open_period, status)
+    s = score(open_period, "2.3.2")
     with pytest.raises(ValidationError):
         workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
-    assert score(period_2025, "2.3.2").self_points is None
+    assert score(open_period, "2.3.2").self_points is None
 
 
-def test_after_the_deadline_the_agency_is_refused(period_2025, tuphap):
-    set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(minutes=1))
-    s = score(period_2025, "2.3.2")
+def test_after_the_deadline_the_agency_is_refused(open_period, tuphap):
+    set_status(open_period, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(minutes=1))
+    s = score(open_period, "2.3.2")
     with pytest.raises(ValidationError) as exc:
         workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="x", version=s.version)
     assert exc.value.messages[0].startswith("Đã quá hạn")
 
 
-def test_an_exception_reopens_writing_for_that_agency_only(period_2025, tuphap, taichinh, officer):
-    set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(days=1))
+def test_an_exception_reopens_writing_for_that_agency_only(open_period, tuphap, taichinh, officer):
+    set_status(open_period, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(days=1))
     agency = Agency.objects.get(code="so-tu-phap")
-    exc = workflow.grant_exception(period_2025.pk, agency, actor=officer, until=timezone.now() + timedelta(days=2), reason="Chờ văn bản của Bộ")
-    assert fill(period_2025, tuphap).self_points == Decimal("0.750")
-    s = score(period_2025, "6.1.3")
+    exc = workflow.grant_exception(open_period.pk, agency, actor=officer, until=timezone.now() + timedelta(days=2), reason="Chờ văn bản của Bộ")
+    assert fill(open_period, tuphap).self_points == Decimal("0.750")
+    s = score(open_period, "6.1.3")
     with pytest.raises(ValidationError):
         workflow.save_self_assessment(s.pk, actor=taichinh, self_points=Decimal("1"), explanation="x", version=s.version)
     event = AuditEvent.objects.get(action="period.exception_granted")
-    assert (event.actor, event.agency, event.period_id, event.data["reason"]) == (officer, agency, period_2025.pk, "Chờ văn bản của Bộ")
+    assert (event.actor, event.agency, event.period_id, event.data["reason"]) == (officer, agency, open_period.pk, "Chờ văn bản của Bộ")
     assert event.data["until"] == exc.until.isoformat()
 
 
-def test_an_expired_exception_does_not_count(period_2025, tuphap, officer):
-    set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(days=3))
-    AgencyException.objects.create(period=period_2025, agency=tuphap.agency, until=timezone.now() - timedelta(days=1),
+def test_an_expired_exception_does_not_count(open_period, tuphap, officer):
+    set_status(open_period, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() - timedelta(days=3))
+    AgencyException.objects.create(period=open_period, agency=tuphap.agency, until=timezone.now() - timedelta(days=1),
                                    reason="cũ", granted_by=officer)
     with pytest.raises(ValidationError):
-        fill(period_2025, tuphap)
+        fill(open_period, tuphap)
 
 
-def test_an_exception_reopens_a_locked_self_assessment_but_never_a_closed_period(period_2025, tuphap, officer):
-    workflow.change_period_status(period_2025.pk, PeriodStatus.APPRAISAL, actor=officer)
+def test_an_exception_reopens_a_locked_self_assessment_but_never_a_closed_period(open_period, tuphap, officer):
+    workflow.change_period_status(open_period.pk, PeriodStatus.APPRAISAL, actor=officer)
     with pytest.raises(ValidationError):
-        fill(period_2025, tuphap)
-    workflow.grant_exception(period_2025.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="Bổ sung")
-    assert fill(period_2025, tuphap).self_points == Decimal("0.750")
-    period_2025.refresh_from_db()
-    set_status(period_2025, PeriodStatus.CLOSED)
+        fill(open_period, tuphap)
+    workflow.grant_exception(open_period.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="Bổ sung")
+    assert fill(open_period, tuphap).self_points == Decimal("0.750")
+    open_period.refresh_from_db()
+    set_status(open_period, PeriodStatus.CLOSED)
     with pytest.raises(ValidationError) as exc:
-        fill(period_2025, tuphap, points="1")
-    assert exc.value.messages == ["Kỳ đánh giá năm 2025 đã đóng: không thể thay đổi dữ liệu."]
+        fill(open_period, tuphap, points="1")
+    assert exc.value.messages == ["Kỳ đánh giá năm 2026 đã đóng: không thể thay đổi dữ liệu."]
     with pytest.raises(ValidationError):
-        workflow.grant_exception(period_2025.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="x")
+        workflow.grant_exception(open_period.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason="x")
 
 
-def test_only_home_affairs_grants_exceptions_with_a_reason_and_a_future_date(period_2025, tuphap, officer, leader):
+def test_only_home_affairs_grants_exceptions_with_a_reason_and_a_future_date(open_period, tuphap, officer, leader):
     with pytest.raises(PermissionDenied):
-        workflow.grant_exception(period_2025.pk, tuphap.agency, actor=tuphap, until=timezone.now() + timedelta(days=1), reason="x")
+        workflow.grant_exception(open_period.pk, tuphap.agency, actor=tuphap, until=timezone.now() + timedelta(days=1), reason="x")
     with pytest.raises(PermissionDenied):
-        workflow.grant_exception(period_2025.pk, tuphap.agency, actor=leader, until=timezone.now() + timedelta(days=1), reason="x")
+        workflow.grant_exception(open_period.pk, tuphap.agency, actor=leader, until=timezone.now() + timedelta(days=1), reason="x")
     with pytest.raises(ValidationError):
-        workflow.grant_exception(period_2025.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason=" ")
+        workflow.grant_exception(open_period.pk, tuphap.agency, actor=officer, until=timezone.now() + timedelta(days=1), reason=" ")
     with pytest.raises(ValidationError):
-        workflow.grant_exception(period_2025.pk, tuphap.agency, actor=officer, until=timezone.now() - timedelta(days=1), reason="x")
-    assert not AgencyException.objects.filter(period=period_2025).exists()
+        workflow.grant_exception(open_period.pk, tuphap.agency, actor=officer, until=timezone.now() - timedelta(days=1), reason="x")
+    assert not AgencyException.objects.filter(period=open_period).exists()
 
 
-def test_locking_the_period_is_a_named_audited_step(period_2025, officer, tuphap):
+def test_locking_the_period_is_a_named_audited_step(open_period, officer, tuphap):
     with pytest.raises(PermissionDenied):
-        workflow.change_period_status(period_2025.pk, PeriodStatus.APPRAISAL, actor=tuphap)
+        workflow.change_period_status(open_period.pk, PeriodStatus.APPRAISAL, actor=tuphap)
     with pytest.raises(ValidationError):
-        workflow.change_period_status(period_2025.pk, PeriodStatus.CLOSED, actor=officer)
-    workflow.change_period_status(period_2025.pk, PeriodStatus.APPRAISAL, actor=officer)
-    event = AuditEvent.objects.get(action="period.locked", period=period_2025)
+        workflow.change_period_status(open_period.pk, PeriodStatus.CLOSED, actor=officer)
+    workflow.change_period_status(open_period.pk, PeriodStatus.APPRAISAL, actor=officer)
+    event = AuditEvent.objects.get(action="period.locked", period=open_period)
     assert (event.actor, event.data["status"]) == (officer, ["self_assessment", "appraisal"])
 
 
@@ -235,12 +235,12 @@ def _appraised(period, tuphap, officer, points="0.5"):
     return workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal(points), reason="Thiếu báo cáo xử lý", version=s.version)
 
 
-def test_appraisal_rounds_and_the_explanation_round(period_2025, tuphap, officer):
-    s = _appraised(period_2025, tuphap, officer)
+def test_appraisal_rounds_and_the_explanation_round(open_period, tuphap, officer):
+    s = _appraised(open_period, tuphap, officer)
     assert (s.appraised_points, s.final_points) == (Decimal("0.500"), Decimal("0.500"))
     with pytest.raises(ValidationError):  # not yet in the explanation round
         workflow.explain_score(s.pk, actor=tuphap, text="Đã có báo cáo", version=s.version)
-    workflow.change_period_status(period_2025.pk, PeriodStatus.EXPLANATION, actor=officer)
+    workflow.change_period_status(open_period.pk, PeriodStatus.EXPLANATION, actor=officer)
     s = workflow.explain_score(s.pk, actor=tuphap, text="Đã có báo cáo số 12/BC-STP", version=s.version)
     assert s.appeal_explanation == "Đã có báo cáo số 12/BC-STP"
     event = AuditEvent.objects.get(action="score.explained", score=s)
@@ -250,15 +250,15 @@ def test_appraisal_rounds_and_the_explanation_round(period_2025, tuphap, officer
     assert AuditEvent.objects.filter(action="score.appraised", score=s).count() == 2
 
 
-def test_explanation_only_for_criteria_that_lost_points_and_before_the_deadline(period_2025, tuphap, officer):
-    s = _appraised(period_2025, tuphap, officer, points="1")  # full marks: nothing to explain
-    workflow.change_period_status(period_2025.pk, PeriodStatus.EXPLANATION, actor=officer)
+def test_explanation_only_for_criteria_that_lost_points_and_before_the_deadline(open_period, tuphap, officer):
+    s = _appraised(open_period, tuphap, officer, points="1")  # full marks: nothing to explain
+    workflow.change_period_status(open_period.pk, PeriodStatus.EXPLANATION, actor=officer)
     with pytest.raises(ValidationError) as exc:
         workflow.explain_score(s.pk, actor=tuphap, text="x", version=s.version)
     assert "không bị trừ điểm" in exc.value.messages[0]
     s = workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal("0.25"), reason="r", version=s.version)
-    period_2025.refresh_from_db()
-    set_status(period_2025, PeriodStatus.EXPLANATION, explanation_deadline=timezone.now() - timedelta(hours=1))
+    open_period.refresh_from_db()
+    set_status(open_period, PeriodStatus.EXPLANATION, explanation_deadline=timezone.now() - timedelta(hours=1))
     with pytest.raises(ValidationError) as exc:
         workflow.explain_score(s.pk, actor=tuphap, text="x", version=s.version)
     assert exc.value.messages[0].startswith("Đã quá hạn")
@@ -272,38 +272,38 @@ def test_only_home_affairs_appraises(request, period_2024, persona):
         workflow.appraise_score(s.pk, actor=user, round=1, points=Decimal("0"), reason="", version=s.version)
 
 
-def test_appraisal_waits_for_the_appraisal_stage(period_2025, officer):
-    s = score(period_2025, "2.3.2")
+def test_appraisal_waits_for_the_appraisal_stage(open_period, officer):
+    s = score(open_period, "2.3.2")
     with pytest.raises(ValidationError):
         workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal("0.5"), reason="", version=s.version)
 
 
 # --- concurrency --------------------------------------------------------------------------
 
-def test_the_later_of_two_saves_is_refused_naming_who_saved_first(period_2025, tuphap):
-    s = score(period_2025, "2.3.2")
+def test_the_later_of_two_saves_is_refused_naming_who_saved_first(open_period, tuphap):
+    s = score(open_period, "2.3.2")
     loaded = s.version  # both editors opened the page at this version
     workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("0.5"), explanation="Bản thứ nhất", version=loaded)
     with pytest.raises(ValidationError) as exc:
         workflow.save_self_assessment(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="Bản thứ hai", version=loaded)
     assert "Cán bộ Sở Tư pháp" in exc.value.messages[0] and "2.3.2" in exc.value.messages[0]
-    kept = score(period_2025, "2.3.2")
+    kept = score(open_period, "2.3.2")
     assert (kept.self_points, kept.explanation) == (Decimal("0.5"), "Bản thứ nhất")
 
 
-def test_a_review_of_a_stale_page_is_refused(period_2025, tuphap, officer):
-    s = submitted(period_2025, tuphap)
+def test_a_review_of_a_stale_page_is_refused(open_period, tuphap, officer):
+    s = submitted(open_period, tuphap)
     workflow.return_score(s.pk, actor=officer, comment="Sửa lại", version=s.version)
     with pytest.raises(ValidationError) as exc:
         workflow.accept_score(s.pk, actor=officer, version=s.version)
     assert "2.3.2" in exc.value.messages[0]
-    assert score(period_2025, "2.3.2").state == ScoreState.RETURNED
+    assert score(open_period, "2.3.2").state == ScoreState.RETURNED
 
 
 # --- audit content -------------------------------------------------------------------------
 
-def test_every_step_is_audited_with_who_old_new_and_comment(period_2025, tuphap, officer):
-    s = fill(period_2025, tuphap)
+def test_every_step_is_audited_with_who_old_new_and_comment(open_period, tuphap, officer):
+    s = fill(open_period, tuphap)
     s = workflow.submit_score(s.pk, actor=tuphap, version=s.version)
     s = workflow.return_score(s.pk, actor=officer, comment="Thiếu TLKC", version=s.version)
     events = list(AuditEvent.objects.filter(score=s).order_by("pk"))
@@ -317,15 +317,15 @@ def test_every_step_is_audited_with_who_old_new_and_comment(period_2025, tuphap,
     assert returned.agency == tuphap.agency  # events are filed under the lead agency, whoever acts
 
 
-def test_a_refused_step_leaves_no_trace(period_2025, tuphap, taichinh):
-    s = score(period_2025, "2.3.2")
+def test_a_refused_step_leaves_no_trace(open_period, tuphap, taichinh):
+    s = score(open_period, "2.3.2")
     before = AuditEvent.objects.count()
     with pytest.raises(PermissionDenied):
         workflow.save_self_assessment(s.pk, actor=taichinh, self_points=Decimal("1"), explanation="x", version=s.version)
     with pytest.raises(ValidationError):
         workflow.submit_score(s.pk, actor=tuphap, version=s.version)
     assert AuditEvent.objects.count() == before
-    assert score(period_2025, "2.3.2").history.count() == s.history.count()
+    assert score(open_period, "2.3.2").history.count() == s.history.count()
 
 
 # --- mail ----------------------------------------------------------------------------------
@@ -337,10 +337,10 @@ def emails(officer, tuphap, taichinh):
         user.save()
 
 
-def test_a_submission_mails_home_affairs_and_a_return_mails_the_agency(period_2025, tuphap, officer, emails,
+def test_a_submission_mails_home_affairs_and_a_return_mails_the_agency(open_period, tuphap, officer, emails,
                                                                       django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        s = submitted(period_2025, tuphap)
+        s = submitted(open_period, tuphap)
     assert [m.to for m in mail.outbox] == [["snv@example.vn"]]
     assert "2.3.2" in mail.outbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,17 +349,17 @@ def test_a_submission_mails_home_affairs_and_a_return_mails_the_agency(period_20
     assert "Thiếu quyết định" in mail.outbox[1].body
 
 
-def test_a_refused_step_sends_no_mail(period_2025, tuphap, emails, django_capture_on_commit_callbacks):
-    s = score(period_2025, "2.3.2")
+def test_a_refused_step_sends_no_mail(open_period, tuphap, emails, django_capture_on_commit_callbacks):
+    s = score(open_period, "2.3.2")
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         workflow.submit_score(s.pk, actor=tuphap, version=s.version)
     assert mail.outbox == []
 
 
-def test_deadline_reminders_go_once_to_agencies_with_work_left(period_2025, tuphap, taichinh, emails):
-    set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=2))
-    for code in ("6.1.3", "6.3.1", "6.3.2", "8.4"):
-        s = fill(period_2025, taichinh, code=code, points="0.25")
+def test_deadline_reminders_go_once_to_agencies_with_work_left(open_period, tuphap, taichinh, emails):
+    set_status(open_period, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=2))
+    for code in Score.objects.filter(period=open_period, responsible_agency=taichinh.agency).values_list("criterion__code", flat=True):
+        s = fill(open_period, taichinh, code=code, points="0.25")
         workflow.submit_score(s.pk, actor=taichinh, version=s.version)
     send_deadline_reminders()
     recipients = sorted(r for m in mail.outbox for r in m.to)
@@ -370,19 +370,19 @@ def test_deadline_reminders_go_once_to_agencies_with_work_left(period_2025, tuph
     assert len(mail.outbox) == count
 
 
-def test_no_reminder_when_the_deadline_is_further_away(period_2025, emails):
-    set_status(period_2025, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=4))
+def test_no_reminder_when_the_deadline_is_further_away(open_period, emails):
+    set_status(open_period, PeriodStatus.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=4))
     send_deadline_reminders()
     assert mail.outbox == []
 
 
-def test_explanation_deadline_reminders_name_the_criteria_to_explain(period_2025, tuphap, officer, emails):
-    s = submitted(period_2025, tuphap)
+def test_explanation_deadline_reminders_name_the_criteria_to_explain(open_period, tuphap, officer, emails):
+    s = submitted(open_period, tuphap)
     s = workflow.accept_score(s.pk, actor=officer, version=s.version)
-    workflow.change_period_status(period_2025.pk, PeriodStatus.APPRAISAL, actor=officer)
+    workflow.change_period_status(open_period.pk, PeriodStatus.APPRAISAL, actor=officer)
     workflow.appraise_score(s.pk, actor=officer, round=1, points=Decimal("0.5"), reason="r", version=s.version)
-    period_2025.refresh_from_db()
-    set_status(period_2025, PeriodStatus.EXPLANATION, explanation_deadline=timezone.now() + timedelta(days=1))
+    open_period.refresh_from_db()
+    set_status(open_period, PeriodStatus.EXPLANATION, explanation_deadline=timezone.now() + timedelta(days=1))
     assert send_deadline_reminders() == 1
     assert mail.outbox[0].to == ["stp@example.vn"] and "giải trình" in mail.outbox[0].subject
     assert "2.3.2" in mail.outbox[0].body
@@ -402,9 +402,9 @@ STEP = {
 @pytest.mark.parametrize("persona", sorted(ROLE_OF))
 @pytest.mark.parametrize("to_state", sorted(STEP))
 @pytest.mark.parametrize("from_state", [c.value for c in ScoreState])
-def test_transition_matrix(request, period_2025, persona, from_state, to_state):
+def test_transition_matrix(request, open_period, persona, from_state, to_state):
     user = request.getfixturevalue(persona)
-    s = score(period_2025, "2.3.2")
+    s = score(open_period, "2.3.2")
     s.self_points, s.explanation, s.state = Decimal("0.5"), "Giải trình", from_state
     s.save()
     allowed = policy.SCORE_TRANSITIONS.get(from_state, {}).get(to_state)
@@ -415,6 +415,6 @@ def test_transition_matrix(request, period_2025, persona, from_state, to_state):
     else:
         with pytest.raises((ValidationError, PermissionDenied)):
             STEP[to_state](s, user)
-        after = score(period_2025, "2.3.2")
+        after = score(open_period, "2.3.2")
         assert (after.state, after.version) == (from_state, s.version)
         assert AuditEvent.objects.filter(score=s).count() == events_before

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_simultaneous_saves_one_wins_the_other_is_refused(demo):
-    period = EvaluationPeriod.objects.for_year(2025).get()
+    period = EvaluationPeriod.objects.for_year(2026).get()
     score = Score.objects.get(period=period, criterion__code="2.3.2")
     user = User.objects.get(username="sotuphap")
     loaded = score.version

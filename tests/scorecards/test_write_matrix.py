@@ -5,7 +5,7 @@ _frozen_by()) and the role predicates of scorecards.permissions. No case's outco
 written by hand: each path names the right it exercises (or the record it writes), and
 one small expectation function per path derives "allowed" or "refused" from the tables.
 
-Each case puts the 2025 period into the status (deadlines cleared, so the windows are
+Each case puts the open 2026 period into the status (deadlines cleared, so the windows are
 open by status alone), performs the write through its real entry point (the web pages
 and the admin with the Django test client, the import service, the management command)
 as the persona, and asserts:
@@ -639,16 +639,16 @@ def run_case(request, client, period, taichinh, tmp_path, private_media, path_na
 
 
 @pytest.mark.parametrize(("path_name", "status", "persona"), list(cases(PATHS, PERSONAS)))
-def test_write_matrix(request, client, period_2025, taichinh, tmp_path, private_media, path_name, status, persona):
-    run_case(request, client, period_2025, taichinh, tmp_path, private_media, path_name, status, persona)
+def test_write_matrix(request, client, open_period, taichinh, tmp_path, private_media, path_name, status, persona):
+    run_case(request, client, open_period, taichinh, tmp_path, private_media, path_name, status, persona)
 
 
 @pytest.mark.parametrize(("path_name", "status", "persona"),
                          list(cases(WINDOW_PATHS, ("tuphap", "taichinh"), exception=True)))
-def test_write_matrix_with_an_exception(request, client, period_2025, taichinh, tmp_path, private_media, path_name, status,
+def test_write_matrix_with_an_exception(request, client, open_period, taichinh, tmp_path, private_media, path_name, status,
                                         persona):
     """The lead agency holds a running exception (WINDOWS' second set of statuses)."""
-    run_case(request, client, period_2025, taichinh, tmp_path, private_media, path_name, status, persona, exception=True)
+    run_case(request, client, open_period, taichinh, tmp_path, private_media, path_name, status, persona, exception=True)
 
 
 def test_every_path_is_both_allowed_and_refused_somewhere(demo):
@@ -660,11 +660,11 @@ def test_every_path_is_both_allowed_and_refused_somewhere(demo):
     class Row:  # a world stand-in: the expectations read only status, agencies and score state
         def __init__(self, status, state):
             self.status, self.state, self.exception = status, state, False
-            self.lead_agency_id = Assignment.objects.get(period__year=2025, criterion__code=CODE).lead_agency_id
+            self.lead_agency_id = Assignment.objects.get(period__year=2026, criterion__code=CODE).lead_agency_id
             self.supporting_ids = frozenset()
 
         def score(self, code=CODE):
-            criterion = Score.objects.get(period__year=2025, criterion__code=code).criterion
+            criterion = Score.objects.get(period__year=2026, criterion__code=code).criterion
             return Score(criterion=criterion, state=self.state, appraised_points=Decimal("0.5"))
 
     users = [User.objects.get(username=u) for u in ("sonoivu", "sotuphap", "lanhdao")]

@@ -39,7 +39,7 @@ def confirm_fields(response) -> dict:
     return {name: form[name].value() for name in form.fields}
 
 
-def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client, officer, period_2025):
+def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client, officer, open_period):
     login(client, officer)
     response = client.get(reverse("admin:scorecards_score_template", args=["xlsx"]))
     assert response["Content-Disposition"] == 'attachment; filename="mau-diem.xlsx"'
@@ -51,41 +51,41 @@ def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client,
     filled = io.BytesIO()
     wb.save(filled)
 
-    response = upload(client, filled.getvalue(), "diem-2025.xlsx", period_2025)
+    response = upload(client, filled.getvalue(), "diem-2026.xlsx", open_period)
     assert response.status_code == 200
     preview = response.context["preview"]
     assert preview.ok and [r.key for r in preview.changed] == ["2.3.2"]
     assert "(trống)" in response.content.decode() and "0,75" in response.content.decode()
-    assert Score.objects.get(period=period_2025, criterion__code="2.3.2").self_points is None
+    assert Score.objects.get(period=open_period, criterion__code="2.3.2").self_points is None
 
     response = client.post(reverse(CONFIRM), confirm_fields(response))
     assert response.status_code == 302, response.content.decode()[:3000]
-    score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    score = Score.objects.get(period=open_period, criterion__code="2.3.2")
     assert score.self_points == Decimal("0.75") and score.history.first().history_user == officer
 
 
-def test_a_broken_file_is_explained_row_by_row_and_cannot_be_confirmed(client, officer, period_2025, db_state):
+def test_a_broken_file_is_explained_row_by_row_and_cannot_be_confirmed(client, officer, open_period, db_state):
     login(client, officer)
     before = db_state()
     response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""], ["9.9", "1", "", "", ""]]), "loi.xlsx",
-                      period_2025)
+                      open_period)
     html = response.content.decode()
     assert "“abc” không phải là số" in html and "Không có tiêu chí mã “9.9”" in html
     assert response.context.get("confirm_form") is None and "Xác nhận nhập" not in html
     assert db_state() == before
 
 
-def test_a_file_that_is_not_a_spreadsheet_gets_its_reason(client, officer, period_2025, db_state):
+def test_a_file_that_is_not_a_spreadsheet_gets_its_reason(client, officer, open_period, db_state):
     login(client, officer)
     before = db_state()
-    response = upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "diem.xlsx", period_2025)
+    response = upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "diem.xlsx", open_period)
     assert "bị đổi tên" in response.content.decode()
     assert db_state() == before
 
 
-def test_a_stored_upload_cannot_be_confirmed_from_another_session(client, officer, period_2025, db_state):
+def test_a_stored_upload_cannot_be_confirmed_from_another_session(client, officer, open_period, db_state):
     login(client, officer)
-    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "a.xlsx", period_2025)
+    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "a.xlsx", open_period)
     fields = confirm_fields(response)
     other = client.__class__()
     login(other, officer)
@@ -95,17 +95,17 @@ def test_a_stored_upload_cannot_be_confirmed_from_another_session(client, office
     # Replaying a confirm that was used is refused too.
     assert client.post(reverse(CONFIRM), fields).status_code == 302
     assert client.post(reverse(CONFIRM), fields).status_code == 302
-    assert Score.objects.get(period=period_2025, criterion__code="2.3.2").self_points == 1
+    assert Score.objects.get(period=open_period, criterion__code="2.3.2").self_points == 1
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "leader"])
-def test_other_personas_cannot_import(client, persona, request, period_2025):
+def test_other_personas_cannot_import(client, persona, request, open_period):
     login(client, request.getfixturevalue(persona))
     response = client.get(reverse(IMPORT))
     assert response.status_code in (302, 403)
 
 
-def test_the_export_follows_the_change_list_filters(client, officer, period_2024, period_2025):
+def test_the_export_follows_the_change_list_filters(client, officer, period_2024, open_period):
     login(client, officer)
     url = reverse(EXPORT) + f"?period__id__exact={period_2024.pk}&criterion__scoring_source=survey"
     response = client.post(url, {"format": "0", "resource": "0"})
@@ -115,13 +115,13 @@ def test_the_export_follows_the_change_list_filters(client, officer, period_2024
     assert codes and all(code.endswith("KS") for code in codes)
 
 
-def test_an_unfiltered_export_asks_for_the_period(client, officer, period_2024, period_2025):
+def test_an_unfiltered_export_asks_for_the_period(client, officer, period_2024, open_period):
     login(client, officer)
     response = client.post(reverse(EXPORT), {"format": "0", "resource": "0"})
     assert response.status_code == 200 and "Chọn kỳ đánh giá cần xuất." in response.content.decode()
-    response = client.post(reverse(EXPORT), {"format": "1", "resource": "0", "scope": period_2025.pk})
+    response = client.post(reverse(EXPORT), {"format": "1", "resource": "0", "scope": open_period.pk})
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
-    assert response["Content-Disposition"] == 'attachment; filename="diem-2025.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="diem-2026.csv"'
 
 
 def test_the_change_list_shows_the_buttons(client, officer):
@@ -162,7 +162,7 @@ def test_an_unknown_format_is_not_found(client, officer):
 
 
 @pytest.mark.parametrize("query", ["?period__id__exact=abc", "?period__id__exact=1&state=nope", "?o=zz"])
-def test_a_malformed_export_url_is_a_bad_request_not_a_crash(client, officer, period_2025, query):
+def test_a_malformed_export_url_is_a_bad_request_not_a_crash(client, officer, open_period, query):
     login(client, officer)
     response = client.post(reverse(EXPORT) + query, {"format": "0", "resource": "0"})
     assert response.status_code in (200, 400)
@@ -178,45 +178,45 @@ def _stored(settings):
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
-def test_an_upload_over_the_limit_is_refused_before_it_is_stored(client, officer, period_2025, settings, tmp_path):
+def test_an_upload_over_the_limit_is_refused_before_it_is_stored(client, officer, open_period, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     login(client, officer)
-    response = upload(client, b"a;b\n" + b"1;2\n" * 400_000, "lon.csv", period_2025)
+    response = upload(client, b"a;b\n" + b"1;2\n" * 400_000, "lon.csv", open_period)
     assert "vượt giới hạn 1 MB" in response.content.decode()
     assert _stored(settings) == []
 
 
-def test_a_refused_preview_leaves_no_file_behind(client, officer, period_2025, settings, tmp_path):
+def test_a_refused_preview_leaves_no_file_behind(client, officer, open_period, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(client, officer)
-    upload(client, xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""]]), "loi.xlsx", period_2025)
-    upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "anh.xlsx", period_2025)
+    upload(client, xlsx([SCORE_HEADER, ["2.3.2", "abc", "", "", ""]]), "loi.xlsx", open_period)
+    upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "anh.xlsx", open_period)
     assert _stored(settings) == []
-    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "tot.xlsx", period_2025)
+    response = upload(client, xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]]), "tot.xlsx", open_period)
     assert len(_stored(settings)) == 1  # waiting for the confirm
     client.post(reverse(CONFIRM), confirm_fields(response))
     assert _stored(settings) == []
 
 
-def test_a_repeated_header_is_refused_not_shifted(client, officer, period_2025, db_state):
+def test_a_repeated_header_is_refused_not_shifted(client, officer, open_period, db_state):
     login(client, officer)
     before = db_state()
     data = xlsx([["Mã tiêu chí", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm tự đánh giá"], ["2.3.2", "0,4", "0,2", "0,1"]])
-    response = upload(client, data, "hai-cot.xlsx", period_2025)
+    response = upload(client, data, "hai-cot.xlsx", open_period)
     assert "có hai lần trong dòng tiêu đề" in response.content.decode()
     assert db_state() == before
 
 
-def test_a_csv_row_wider_than_its_header_is_refused(officer, period_2025, db_state):
+def test_a_csv_row_wider_than_its_header_is_refused(officer, open_period, db_state):
     from scorecards.resources import services
 
     data = ("Mã tiêu chí,Điểm tự đánh giá,Giải trình cách tính điểm\n2.3.2,0,96,văn bản\n").encode("utf-8")
-    preview = services.run_import("scores", data, "a.csv", scope=period_2025, actor=officer, dry_run=True)
+    preview = services.run_import("scores", data, "a.csv", scope=open_period, actor=officer, dry_run=True)
     assert not preview.ok and "nhiều ô hơn dòng tiêu đề" in str(preview.errors[0]) and "ngoặc kép" in str(preview.errors[0])
 
 
-def test_a_file_exported_in_english_imports_on_the_vietnamese_pages(officer, appraisal_2024, period_2025):
+def test_a_file_exported_in_english_imports_on_the_vietnamese_pages(officer, appraisal_2024, open_period):
     from django.utils import translation
 
     from scorecards.resources import services

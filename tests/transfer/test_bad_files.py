@@ -56,10 +56,10 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_bad_score_file_is_explained_and_changes_nothing(case, period_2025, officer, db_state):
+def test_a_bad_score_file_is_explained_and_changes_nothing(case, open_period, officer, db_state):
     filename, make, message, row = CASES[case]
     before = db_state()
-    preview = services.run_import("scores", make(), filename, scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("scores", make(), filename, scope=open_period, actor=officer, dry_run=False)
     assert not preview.applied
     texts = [str(e) for e in preview.errors]
     assert any(message in t for t in texts), texts
@@ -96,9 +96,9 @@ OTHER_KINDS = {
 
 
 @pytest.mark.parametrize("case", sorted(OTHER_KINDS))
-def test_bad_files_of_other_kinds_are_explained_and_change_nothing(case, period_2025, officer, db_state):
+def test_bad_files_of_other_kinds_are_explained_and_change_nothing(case, open_period, officer, db_state):
     slug, scope_kind, rows, message = OTHER_KINDS[case]
-    scope = {"period": period_2025, "framework": period_2025.framework, None: None}[scope_kind]
+    scope = {"period": open_period, "framework": open_period.framework, None: None}[scope_kind]
     before = db_state()
     preview = services.run_import(slug, xlsx(rows, title="Sheet"), "x.xlsx", scope=scope, actor=officer, dry_run=False)
     assert not preview.applied

@@ -27,16 +27,16 @@ def test_export_then_dry_run_import_reports_no_change(ext, appraisal_2024, tmp_p
     assert "0 dòng thay đổi" in out and "Chạy thử" in out
 
 
-def test_import_scores_writes_and_attributes_to_the_user(period_2025, officer, tmp_path):
+def test_import_scores_writes_and_attributes_to_the_user(open_period, officer, tmp_path):
     path = tmp_path / "diem.xlsx"
     path.write_bytes(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "", "", ""]]))
-    out = run("import_scores", str(path), "--year", "2025", "--user", "sonoivu")
+    out = run("import_scores", str(path), "--year", "2026", "--user", "sonoivu")
     assert "~ Dòng 2 [2.3.2]: Điểm tự đánh giá: (trống) → 0,75" in out
-    score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    score = Score.objects.get(period=open_period, criterion__code="2.3.2")
     assert score.self_points == Decimal("0.75") and score.history.first().history_user == officer
 
 
-def test_a_bad_file_exits_non_zero_and_writes_nothing(period_2025, tmp_path, db_state, capsys):
+def test_a_bad_file_exits_non_zero_and_writes_nothing(open_period, tmp_path, db_state, capsys):
     path = tmp_path / "diem.xlsx"
     path.write_bytes(xlsx([SCORE_HEADER, ["1.3", "0,5", "", "", ""], ["2.3.2", "1,25", "", "", ""]]))
     before = db_state()
@@ -44,14 +44,14 @@ def test_a_bad_file_exits_non_zero_and_writes_nothing(period_2025, tmp_path, db_
 
     out = StringIO()
     with pytest.raises(CommandError, match="1 lỗi"):
-        call_command("import_scores", str(path), "--year", "2025", "--user", "sonoivu", stdout=out)
+        call_command("import_scores", str(path), "--year", "2026", "--user", "sonoivu", stdout=out)
     assert "Dòng 3, cột 'Điểm tự đánh giá': 1,25 vượt điểm tối đa 1 của tiêu chí 2.3.2." in out.getvalue()
     assert db_state() == before
 
 
-def test_a_period_is_picked_by_id(period_2025, tmp_path):
+def test_a_period_is_picked_by_id(open_period, tmp_path):
     path = tmp_path / "diem.csv"
-    run("export_scores", "--period", str(period_2025.pk), "--output", str(path))
+    run("export_scores", "--period", str(open_period.pk), "--output", str(path))
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with pytest.raises(CommandError, match="Không có kỳ đánh giá năm 1999"):
         run("import_scores", str(path), "--year", "1999", "--user", "sonoivu")
@@ -67,18 +67,18 @@ def test_generic_commands_cover_the_other_kinds(appraisal_2024, tmp_path):
     assert "0 lỗi" in run("import_data", "criteria", str(path), "--framework", appraisal_2024.framework.code, "--dry-run")
 
 
-def test_a_writing_import_needs_a_real_author(period_2025, tmp_path, db_state, monkeypatch):
+def test_a_writing_import_needs_a_real_author(open_period, tmp_path, db_state, monkeypatch):
     monkeypatch.delenv("CCHC_USER", raising=False)
     path = tmp_path / "diem.xlsx"
     path.write_bytes(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "", "", ""]]))
     before = db_state()
     with pytest.raises(CommandError, match="--user"):
-        run("import_scores", str(path), "--year", "2025")
+        run("import_scores", str(path), "--year", "2026")
     with pytest.raises(CommandError, match="Sở Nội vụ"):
-        run("import_scores", str(path), "--year", "2025", "--user", "sotuphap")
+        run("import_scores", str(path), "--year", "2026", "--user", "sotuphap")
     assert db_state() == before
     monkeypatch.setenv("CCHC_USER", "sonoivu")
-    run("import_scores", str(path), "--year", "2025")
+    run("import_scores", str(path), "--year", "2026")
     event = AuditEvent.objects.filter(action="score.self_assessed").latest("pk")
     assert event.actor.username == "sonoivu" and event.data["source"] == "import"
 

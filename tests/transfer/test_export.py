@@ -18,15 +18,15 @@ def test_numbers_stay_numbers_in_xlsx(period_2024):
     assert all(isinstance(v, (int, float)) for v in (row[2], row[3], row[5]))
 
 
-def test_formula_injection_is_guarded(period_2025, officer):
+def test_formula_injection_is_guarded(open_period, officer):
     evil = "=HYPERLINK(\"http://x\",\"bấm\")"
     services.run_import("scores", csv_bytes([SCORE_HEADER, ["2.3.2", "1", evil, "", "@SUM(1)"]]), "a.csv",
-                        scope=period_2025, actor=officer, dry_run=False)
-    assert Score.objects.get(period=period_2025, criterion__code="2.3.2").explanation == evil
-    wb = openpyxl.load_workbook(io.BytesIO(services.export("scores", "xlsx", scope=period_2025)))
+                        scope=open_period, actor=officer, dry_run=False)
+    assert Score.objects.get(period=open_period, criterion__code="2.3.2").explanation == evil
+    wb = openpyxl.load_workbook(io.BytesIO(services.export("scores", "xlsx", scope=open_period)))
     cell = next(r for r in wb["Điểm"].iter_rows(min_row=2) if r[0].value == "2.3.2")[4]
     assert cell.data_type == "s" and cell.value == evil and cell.quotePrefix
-    text = services.export("scores", "csv", scope=period_2025).decode("utf-8-sig")
+    text = services.export("scores", "csv", scope=open_period).decode("utf-8-sig")
     row = next(r for r in csv.reader(io.StringIO(text), delimiter=";") if r[0] == "2.3.2")
     assert row[4] == "'" + evil and row[6] == "'@SUM(1)"
     assert row[3] == "1"

@@ -167,21 +167,21 @@ def test_openpyxl_parses_with_defusedxml():
 
 @pytest.mark.parametrize("coord", ["A1048576", "XFD1048576"])
 @pytest.mark.parametrize("percent", [False, True], ids=["plain", "percent"])
-def test_a_formatted_empty_cell_far_away_is_ignored(coord, percent, period_2025, officer, db_state):
+def test_a_formatted_empty_cell_far_away_is_ignored(coord, percent, open_period, officer, db_state):
     # 14 s and 1 GB before (a MemoryError at XFD): now only the cells with data are kept.
     # The percent format sends the file through the cell-by-cell path.
     data = styled_far(coord, percent=percent)
     assert len(data) < 10_000
-    assert_reads_good_row(data, "diem.xlsx", officer, period_2025, db_state)
+    assert_reads_good_row(data, "diem.xlsx", officer, open_period, db_state)
 
 
-def test_a_value_a_million_rows_down_is_refused(period_2025, officer, db_state):
-    message = assert_refused(styled_far("A1048576", value="x"), "diem.xlsx", "có dữ liệu ở dòng 1.048.576", officer, period_2025, db_state)
+def test_a_value_a_million_rows_down_is_refused(open_period, officer, db_state):
+    message = assert_refused(styled_far("A1048576", value="x"), "diem.xlsx", "có dữ liệu ở dòng 1.048.576", officer, open_period, db_state)
     assert "xoá ô đó" in message
 
 
-def test_a_value_in_the_last_column_is_refused(period_2025, officer, db_state):
-    assert_refused(styled_far("XFD2", value="x"), "diem.xlsx", "vượt giới hạn 100 cột", officer, period_2025, db_state)
+def test_a_value_in_the_last_column_is_refused(open_period, officer, db_state):
+    assert_refused(styled_far("XFD2", value="x"), "diem.xlsx", "vượt giới hạn 100 cột", officer, open_period, db_state)
 
 
 def test_a_lying_dimension_neither_pads_nor_truncates():
@@ -224,28 +224,28 @@ def test_the_empty_cell_filter_never_cuts_a_tag(monkeypatch):
 
 # ---- size, ratio, members ------------------------------------------------------------
 
-def test_a_huge_comment_in_a_small_zip_is_refused(settings, period_2025, officer, db_state):
+def test_a_huge_comment_in_a_small_zip_is_refused(settings, open_period, officer, db_state):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # the ratio rule refuses it, not the total
     data = huge_comment()
     assert len(data) < 100_000
-    message = assert_refused(data, "diem.xlsx", "“xl/comments1.xml” của tệp Excel nén bất thường", officer, period_2025, db_state)
+    message = assert_refused(data, "diem.xlsx", "“xl/comments1.xml” của tệp Excel nén bất thường", officer, open_period, db_state)
     assert "giới hạn 100 lần" in message
 
 
-def test_a_sheet_inflating_past_the_limit_is_refused(settings, period_2025, officer, db_state):
+def test_a_sheet_inflating_past_the_limit_is_refused(settings, open_period, officer, db_state):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 5 * 1024 * 1024
     data = inflating_sheet(6 * 1024 * 1024)
     assert len(data) < 50_000
-    assert_refused(data, "diem.xlsx", "khi giải nén lớn 6 MB, vượt giới hạn 5 MB", officer, period_2025, db_state)
+    assert_refused(data, "diem.xlsx", "khi giải nén lớn 6 MB, vượt giới hạn 5 MB", officer, open_period, db_state)
 
 
-def test_a_zip_of_many_members_is_refused(period_2025, officer, db_state):
+def test_a_zip_of_many_members_is_refused(open_period, officer, db_state):
     data = rezip(xlsx([H, GOOD_ROW]), add={f"xl/media/x{i}.bin": b"" for i in range(readers.MAX_MEMBERS)})
-    assert_refused(data, "diem.xlsx", "vượt giới hạn 1.000 phần", officer, period_2025, db_state)
+    assert_refused(data, "diem.xlsx", "vượt giới hạn 1.000 phần", officer, open_period, db_state)
 
 
 @pytest.mark.parametrize("where", ["sheet", "workbook"])
-def test_xml_entities_are_refused(where, period_2025, officer, db_state):
+def test_xml_entities_are_refused(where, open_period, officer, db_state):
     # Worksheets and shared strings go through defusedxml; the small parts (workbook,
     # styles) through lxml without entity resolution, which refuses the loop itself.
     data = billion_laughs(where)
@@ -253,22 +253,22 @@ def test_xml_entities_are_refused(where, period_2025, officer, db_state):
     assert message.startswith({"sheet": "Tệp Excel chứa khai báo XML không được phép",
                                "workbook": "Không đọc được tệp Excel: tệp hỏng"}[where]), message
     before = db_state()
-    preview = services.run_import("scores", data, "diem.xlsx", scope=period_2025, actor=officer, dry_run=True)
+    preview = services.run_import("scores", data, "diem.xlsx", scope=open_period, actor=officer, dry_run=True)
     assert [str(e) for e in preview.errors] == [message]
     assert db_state() == before
 
 
 # ---- rows, columns, cells ------------------------------------------------------------
 
-def test_a_csv_of_a_million_columns_is_refused(period_2025, officer, db_state):
+def test_a_csv_of_a_million_columns_is_refused(open_period, officer, db_state):
     data = ("Mã tiêu chí" + ";" * 1_000_000 + "x\n2.3.2;0,5\n").encode()
-    assert_refused(data, "diem.csv", "Dòng 1 của tệp CSV có 1.000.001 cột, vượt giới hạn 100 cột", officer, period_2025, db_state)
+    assert_refused(data, "diem.csv", "Dòng 1 của tệp CSV có 1.000.001 cột, vượt giới hạn 100 cột", officer, open_period, db_state)
 
 
-def test_a_quoted_csv_of_a_million_columns_is_refused(period_2025, officer, db_state):
+def test_a_quoted_csv_of_a_million_columns_is_refused(open_period, officer, db_state):
     # Quotes may hide delimiters: this one goes through the csv module, still refused.
     data = ('"Mã tiêu chí"' + ';"a"' * 1_000_000 + "\n2.3.2;0,5\n").encode()
-    assert_refused(data, "diem.csv", "có 1.000.001 cột, vượt giới hạn 100 cột", officer, period_2025, db_state)
+    assert_refused(data, "diem.csv", "có 1.000.001 cột, vượt giới hạn 100 cột", officer, open_period, db_state)
 
 
 def test_csv_trailing_empty_fields_do_not_count_as_columns():
@@ -276,15 +276,15 @@ def test_csv_trailing_empty_fields_do_not_count_as_columns():
     assert rows == [["Mã tiêu chí", "Điểm tự đánh giá"], ["2.3.2", "0,5"]]
 
 
-def test_a_csv_of_30000_rows_is_refused_at_20000(period_2025, officer, db_state):
+def test_a_csv_of_30000_rows_is_refused_at_20000(open_period, officer, db_state):
     data = csv_bytes([H] + [[f"9.{i}", "1", "", "", ""] for i in range(30_000)])
-    assert_refused(data, "diem.csv", "Tệp CSV có 30.000 dòng dữ liệu, vượt giới hạn 20.000 dòng", officer, period_2025, db_state)
+    assert_refused(data, "diem.csv", "Tệp CSV có 30.000 dòng dữ liệu, vượt giới hạn 20.000 dòng", officer, open_period, db_state)
 
 
-def test_an_xlsx_over_the_row_limit_is_refused_with_its_count(settings, period_2025, officer, db_state):
+def test_an_xlsx_over_the_row_limit_is_refused_with_its_count(settings, open_period, officer, db_state):
     settings.IMPORT_MAX_ROWS = 50
     data = xlsx([H] + [[f"9.{i}", 1, "", "", ""] for i in range(80)])
-    assert_refused(data, "diem.xlsx", "Trang tính “Điểm” có 80 dòng dữ liệu, vượt giới hạn 50 dòng", officer, period_2025, db_state)
+    assert_refused(data, "diem.xlsx", "Trang tính “Điểm” có 80 dòng dữ liệu, vượt giới hạn 50 dòng", officer, open_period, db_state)
 
 
 def test_the_row_limit_counts_data_rows_only(settings):
@@ -300,19 +300,19 @@ def test_the_row_limit_counts_data_rows_only(settings):
     assert [row[:1] for row in sheet.rows] == [["Mã tiêu chí"], ["2.3.2"], [], ["2.3.3"], [], ["2.3.4"]]
 
 
-def test_an_xlsx_with_too_many_columns_is_refused(period_2025, officer, db_state):
+def test_an_xlsx_with_too_many_columns_is_refused(open_period, officer, db_state):
     data = xlsx([H, GOOD_ROW + [f"cột {i}" for i in range(150)]])
-    assert_refused(data, "diem.xlsx", "dòng 2 có dữ liệu ở cột CW (cột thứ 101), vượt giới hạn 100 cột", officer, period_2025, db_state)
+    assert_refused(data, "diem.xlsx", "dòng 2 có dữ liệu ở cột CW (cột thứ 101), vượt giới hạn 100 cột", officer, open_period, db_state)
 
 
-def test_a_csv_with_too_many_columns_is_refused(settings, period_2025, officer, db_state):
+def test_a_csv_with_too_many_columns_is_refused(settings, open_period, officer, db_state):
     settings.IMPORT_MAX_COLUMNS = 10
     data = csv_bytes([H, GOOD_ROW + ["x"] * 20])
-    assert_refused(data, "diem.csv", "Dòng 2 của tệp CSV có 25 cột, vượt giới hạn 10 cột", officer, period_2025, db_state)
+    assert_refused(data, "diem.csv", "Dòng 2 của tệp CSV có 25 cột, vượt giới hạn 10 cột", officer, open_period, db_state)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xlsx-shared", "csv"])
-def test_a_cell_longer_than_excel_allows_is_refused(fmt, period_2025, officer, db_state):
+def test_a_cell_longer_than_excel_allows_is_refused(fmt, open_period, officer, db_state):
     # Excel cannot make such a cell (and openpyxl cuts one at 32 767 when writing): a
     # program wrote it, by hand here.
     long_text = "x" * 40_000
@@ -325,21 +325,21 @@ def test_a_cell_longer_than_excel_allows_is_refused(fmt, period_2025, officer, d
     else:
         data = csv_bytes([H, ["2.3.2", "0,5", long_text, "", ""]])
     fmt = fmt.split("-")[0]
-    assert_refused(data, f"diem.{fmt}", "dài 40.000 ký tự, vượt giới hạn 32.767 ký tự của một ô", officer, period_2025, db_state)
+    assert_refused(data, f"diem.{fmt}", "dài 40.000 ký tự, vượt giới hạn 32.767 ký tự của một ô", officer, open_period, db_state)
 
 
-def test_an_unexpected_error_becomes_a_refusal(monkeypatch, period_2025, officer, db_state):
+def test_an_unexpected_error_becomes_a_refusal(monkeypatch, open_period, officer, db_state):
     def broken(*args, **kwargs):
         raise RuntimeError("lỗi lạ")
 
     monkeypatch.setattr(readers, "_read_sheet", broken)
     assert_refused(xlsx([H, GOOD_ROW]), "diem.xlsx", "Không đọc được tệp “diem.xlsx”: tệp hỏng hoặc có cấu trúc không đọc được (RuntimeError)",
-                   officer, period_2025, db_state)
+                   officer, open_period, db_state)
 
 
-def test_a_corrupt_member_becomes_a_refusal(period_2025, officer, db_state):
+def test_a_corrupt_member_becomes_a_refusal(open_period, officer, db_state):
     data = rezip(xlsx([H, GOOD_ROW]), replace={"xl/worksheets/sheet1.xml": b"\x00\xff" * 100})
-    message = assert_refused(data, "diem.xlsx", "Không đọc được tệp", officer, period_2025, db_state)
+    message = assert_refused(data, "diem.xlsx", "Không đọc được tệp", officer, open_period, db_state)
     assert "Traceback" not in message
 
 
@@ -360,7 +360,7 @@ def test_csv_text_keeps_line_breaks_and_apostrophes_and_drops_control_characters
     assert rows == [["Mã", "Giải trình"], ["2.3.2", "dòng 1\r\ndòng 2"], ["'=1+1", "'0123"]]
 
 
-def test_numbers_stored_as_text_and_dates_come_back_as_excel_stored_them(period_2025, officer, db_state):
+def test_numbers_stored_as_text_and_dates_come_back_as_excel_stored_them(open_period, officer, db_state):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Điểm"
@@ -375,12 +375,12 @@ def test_numbers_stored_as_text_and_dates_come_back_as_excel_stored_them(period_
     assert rows[2] == ["1.3", datetime.datetime(2025, 5, 1)]
     # The reader keeps the date; the column's parser says what Excel did.
     before = db_state()
-    preview = services.run_import("scores", out.getvalue(), "x.xlsx", scope=period_2025, actor=officer, dry_run=True)
+    preview = services.run_import("scores", out.getvalue(), "x.xlsx", scope=open_period, actor=officer, dry_run=True)
     assert any(e.row == 3 and "Excel đã tự đổi ô này thành ngày" in str(e) for e in preview.errors), [str(e) for e in preview.errors]
     assert db_state() == before
 
 
-def test_formula_values_and_percent_cells_are_still_read(period_2025):
+def test_formula_values_and_percent_cells_are_still_read(open_period):
     data = xlsx([H, ["2.3.2", 0.5, "", "", ""], ["2.3.3", "=1/2", "", "", ""]], percent_cells=[(2, 2)])
     sheet = read_upload(data, "x.xlsx").sheets[0]
     assert sheet.rows[1][1] == "50%"
@@ -409,5 +409,5 @@ def test_a_demo_export_reads_as_openpyxl_and_csv_read_it(fmt, appraisal_2024):
     assert sheet.rows == plain
 
 
-def test_a_small_zip_of_a_huge_comment_is_refused_by_the_total_too(period_2025, officer, db_state):
-    assert_refused(huge_comment(), "diem.xlsx", "vượt giới hạn 16 MB", officer, period_2025, db_state)
+def test_a_small_zip_of_a_huge_comment_is_refused_by_the_total_too(open_period, officer, db_state):
+    assert_refused(huge_comment(), "diem.xlsx", "vượt giới hạn 16 MB", officer, open_period, db_state)

@@ -25,22 +25,22 @@ def test_a_framework_arrives_as_a_spreadsheet_with_children_before_parents(offic
     assert again.ok and len(again.unchanged) == 4
 
 
-def test_assignments_name_lead_and_supporting_agencies_by_code(period_2025, officer):
+def test_assignments_name_lead_and_supporting_agencies_by_code(open_period, officer):
     rows = [["Mã tiêu chí", "Mã đơn vị chủ trì", "Mã đơn vị phối hợp"], ["2.3.2", "so-tai-chinh", "so-tu-phap; so-noi-vu"]]
-    preview = services.run_import("assignments", csv_bytes(rows), "pc.csv", scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("assignments", csv_bytes(rows), "pc.csv", scope=open_period, actor=officer, dry_run=False)
     assert preview.applied, [str(e) for e in preview.errors]
-    a = Assignment.objects.get(period=period_2025, criterion__code="2.3.2")
+    a = Assignment.objects.get(period=open_period, criterion__code="2.3.2")
     assert a.lead_agency.code == "so-tai-chinh"
     assert sorted(a.supporting_agencies.values_list("code", flat=True)) == ["so-noi-vu", "so-tu-phap"]
-    again = services.run_import("assignments", csv_bytes(rows), "pc.csv", scope=period_2025, actor=officer, dry_run=True)
+    again = services.run_import("assignments", csv_bytes(rows), "pc.csv", scope=open_period, actor=officer, dry_run=True)
     assert [r.status for r in again.rows] == ["unchanged"]
 
 
-def test_sipas_values_take_percentages_as_typed(period_2025, officer):
+def test_sipas_values_take_percentages_as_typed(open_period, officer):
     rows = [["Số thứ tự tiêu chí", "Tỷ lệ hài lòng (%)"], [1, "82,96%"], ["2", " 79.5 "], [3, 81]]
-    preview = services.run_import("sipas", xlsx(rows, title="SIPAS"), "s.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("sipas", xlsx(rows, title="SIPAS"), "s.xlsx", scope=open_period, actor=officer, dry_run=False)
     assert preview.applied, [str(e) for e in preview.errors]
-    values = dict(SipasValue.objects.filter(period=period_2025).values_list("indicator__number", "pct"))
+    values = dict(SipasValue.objects.filter(period=open_period).values_list("indicator__number", "pct"))
     assert (values[1], values[2], values[3]) == (Decimal("82.96"), Decimal("79.5"), Decimal("81"))
 
 

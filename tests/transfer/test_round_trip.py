@@ -31,27 +31,27 @@ def test_an_exported_file_reimports_unchanged(slug, fmt, appraisal_2024, officer
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_a_round_trip_restores_the_exported_state(fmt, period_2025, officer, db_state):
+def test_a_round_trip_restores_the_exported_state(fmt, open_period, officer, db_state):
     """Export, change the database, import the export: the database is back as it was."""
-    data = services.export("scores", fmt, scope=period_2025)
-    scores_before = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation"))
+    data = services.export("scores", fmt, scope=open_period)
+    scores_before = sorted(Score.objects.filter(period=open_period).values_list("criterion__code", "self_points", "explanation"))
     services.run_import("scores", csv_bytes([SCORE_HEADER, ["2.3.2", "0,25", "=1+1 sửa tay", "", ""]]), "edit.csv",
-                        scope=period_2025, actor=officer, dry_run=False)
-    assert Score.objects.get(period=period_2025, criterion__code="2.3.2").explanation == "=1+1 sửa tay"
-    preview = services.run_import("scores", data, f"export.{fmt}", scope=period_2025, actor=officer, dry_run=False)
+                        scope=open_period, actor=officer, dry_run=False)
+    assert Score.objects.get(period=open_period, criterion__code="2.3.2").explanation == "=1+1 sửa tay"
+    preview = services.run_import("scores", data, f"export.{fmt}", scope=open_period, actor=officer, dry_run=False)
     assert preview.applied and len(preview.changed) == 1
-    after = sorted(Score.objects.filter(period=period_2025).values_list("criterion__code", "self_points", "explanation"))
+    after = sorted(Score.objects.filter(period=open_period).values_list("criterion__code", "self_points", "explanation"))
     assert after == scores_before
 
 
-def test_importing_the_same_file_twice_changes_nothing_the_second_time(period_2025, officer, db_state):
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(open_period, officer, db_state):
     data = xlsx([SCORE_HEADER, ["2.3.2", "0,75", "Đã ban hành 3 văn bản", "", ""], ["1.3", " 0.5 ", "", "", ""]])
-    first = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    first = services.run_import("scores", data, "a.xlsx", scope=open_period, actor=officer, dry_run=False)
     assert first.applied and len(first.changed) == 2
     history = Score.history.count()
     audits = AuditEvent.objects.count()
     before = db_state()
-    second = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    second = services.run_import("scores", data, "a.xlsx", scope=open_period, actor=officer, dry_run=False)
     assert second.ok and not second.changed and len(second.unchanged) == 2
     assert (Score.history.count(), AuditEvent.objects.count()) == (history, audits)
     assert db_state() == before

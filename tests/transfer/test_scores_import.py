@@ -33,33 +33,33 @@ def test_the_preview_lists_old_and_new_values_and_writes_nothing(appraisal_2024,
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv-bom", "csv-plain", "csv-semicolon"])
 
-def test_it_accepts_what_users_type(fmt, period_2025, officer):
+def test_it_accepts_what_users_type(fmt, open_period, officer):
     rows = [SCORE_HEADER, [" 2.3.2 ", "0,688", "  có giải trình  ", "", ""], ["1.3", " 0.5 ", "", "", ""]]
     data = {"xlsx": lambda: xlsx(rows), "csv-bom": lambda: csv_bytes(rows), "csv-plain": lambda: csv_bytes(rows, bom=False),
             "csv-semicolon": lambda: csv_bytes(rows, delimiter=";")}[fmt]()
-    preview = services.run_import("scores", data, "a." + fmt[:4].strip("-"), scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("scores", data, "a." + fmt[:4].strip("-"), scope=open_period, actor=officer, dry_run=False)
     assert preview.applied, [str(e) for e in preview.errors]
-    assert points(period_2025, "2.3.2").self_points == Decimal("0.688")
-    assert points(period_2025, "2.3.2").explanation == "có giải trình"
-    assert points(period_2025, "1.3").self_points == Decimal("0.5")
+    assert points(open_period, "2.3.2").self_points == Decimal("0.688")
+    assert points(open_period, "2.3.2").explanation == "có giải trình"
+    assert points(open_period, "1.3").self_points == Decimal("0.5")
 
 
-def test_history_and_audit_name_the_importing_user(period_2025, officer):
+def test_history_and_audit_name_the_importing_user(open_period, officer):
     data = xlsx([SCORE_HEADER, ["2.3.2", "0,75", "theo kết luận 44/KL-BTP", "", ""]])
-    services.run_import("scores", data, "diem-2025.xlsx", scope=period_2025, actor=officer, dry_run=False)
-    score = points(period_2025, "2.3.2")
+    services.run_import("scores", data, "diem-2026.xlsx", scope=open_period, actor=officer, dry_run=False)
+    score = points(open_period, "2.3.2")
     assert score.updated_by == officer and score.version == 2
     assert score.history.first().history_user == officer
     event = AuditEvent.objects.filter(score=score).latest("pk")
     assert (event.action, event.actor, event.data["source"], event.data["file"]) == (
-        "score.self_assessed", officer, "import", "diem-2025.xlsx")
+        "score.self_assessed", officer, "import", "diem-2026.xlsx")
 
 
-def test_only_home_affairs_staff_import(period_2025, tuphap, leader):
+def test_only_home_affairs_staff_import(open_period, tuphap, leader):
     data = xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]])
     for persona in (tuphap, leader):
         with pytest.raises(PermissionDenied):
-            services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=persona, dry_run=False)
+            services.run_import("scores", data, "a.xlsx", scope=open_period, actor=persona, dry_run=False)
 
 
 def test_a_period_without_its_score_rows_gets_them_on_import(officer, db):
@@ -89,24 +89,24 @@ def with_cached_value(data: bytes, formula: bytes, value: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_formula_with_its_saved_value_is_read_as_that_value(period_2025, officer):
+def test_a_formula_with_its_saved_value_is_read_as_that_value(open_period, officer):
     data = with_cached_value(xlsx([SCORE_HEADER, ["2.3.2", "=0.5+0.25", "", "", ""]]), b"0.5+0.25", b"0.75")
-    preview = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("scores", data, "a.xlsx", scope=open_period, actor=officer, dry_run=False)
     assert preview.applied, [str(e) for e in preview.errors]
-    assert points(period_2025, "2.3.2").self_points == Decimal("0.75")
+    assert points(open_period, "2.3.2").self_points == Decimal("0.75")
 
 
-def test_a_commit_refuses_a_score_saved_by_someone_else_since_the_preview(period_2025, officer, db_state):
+def test_a_commit_refuses_a_score_saved_by_someone_else_since_the_preview(open_period, officer, db_state):
     data = xlsx([SCORE_HEADER, ["2.3.2", "1", "", "", ""]])
-    preview = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=True)
-    read = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    preview = services.run_import("scores", data, "a.xlsx", scope=open_period, actor=officer, dry_run=True)
+    read = Score.objects.get(period=open_period, criterion__code="2.3.2")
     from scorecards.services.scoring import ScoreChange, apply_score_changes
 
-    apply_score_changes(period_2025, [ScoreChange(read.pk, {"self_points": Decimal("0.5")})], actor=officer)  # another save
+    apply_score_changes(open_period, [ScoreChange(read.pk, {"self_points": Decimal("0.5")})], actor=officer)  # another save
     before = db_state()
-    again = services.run_import("scores", data, "a.xlsx", scope=period_2025, actor=officer, dry_run=False, seen=preview.seen)
+    again = services.run_import("scores", data, "a.xlsx", scope=open_period, actor=officer, dry_run=False, seen=preview.seen)
     assert not again.applied and any("2.3.2" in str(e) for e in again.errors)
-    assert points(period_2025, "2.3.2").self_points == Decimal("0.5") and db_state() == before
+    assert points(open_period, "2.3.2").self_points == Decimal("0.5") and db_state() == before
 
 def test_a_published_period_previews_its_refusal_and_writes_nothing(period_2024, officer, db_state):
     before = db_state()
@@ -117,7 +117,7 @@ def test_a_published_period_previews_its_refusal_and_writes_nothing(period_2024,
     assert db_state() == before
 
 
-def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(period_2025, officer, db_state):
+def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(open_period, officer, db_state):
     import datetime
 
     import openpyxl
@@ -132,7 +132,7 @@ def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(period_202
     out = io.BytesIO()
     wb.save(out)
     before = db_state()
-    preview = services.run_import("scores", out.getvalue(), "a.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    preview = services.run_import("scores", out.getvalue(), "a.xlsx", scope=open_period, actor=officer, dry_run=False)
     assert not preview.applied
     [error] = preview.errors
     assert error.row == 2 and error.column == "Điểm tự đánh giá" and "Excel đã tự đổi ô này thành ngày" in error.message
@@ -140,8 +140,8 @@ def test_a_value_excel_turned_into_a_date_gets_a_message_that_says_so(period_202
     assert db_state() == before
 
 
-def test_a_score_import_is_summarised_in_the_log_with_its_file(period_2025, officer):
+def test_a_score_import_is_summarised_in_the_log_with_its_file(open_period, officer):
     data = xlsx([SCORE_HEADER, ["2.3.2", "0,5", "", "", ""]])
-    services.run_import("scores", data, "diem-2025.xlsx", scope=period_2025, actor=officer, dry_run=False)
+    services.run_import("scores", data, "diem-2026.xlsx", scope=open_period, actor=officer, dry_run=False)
     event = AuditEvent.objects.get(action="scores.imported")
-    assert event.actor == officer and event.data["file"] == "diem-2025.xlsx" and event.data["changed"] == 1
+    assert event.actor == officer and event.data["file"] == "diem-2026.xlsx" and event.data["changed"] == 1
