@@ -85,7 +85,8 @@ def frozen_refusal(obj) -> str | None:
     condition, statuses = rule
     if obj.pk is None and type(obj) in (EvaluationPeriod,):
         return None
-    period = EvaluationPeriod.objects.filter(condition(obj), status__in=statuses).order_by("-year").first()
+    # The earliest such period: for a year's published results, that year's own period.
+    period = EvaluationPeriod.objects.filter(condition(obj), status__in=statuses).order_by("year").first()
     return period.frozen_message() if period else None
 
 

@@ -253,13 +253,14 @@ def test_illustrative_periods_and_results_say_so_in_lists_and_pages(client, offi
                                            ranked_count=34, is_illustrative=True)
     client.force_login(officer)
     html = client.get(reverse("admin:scorecards_evaluationperiod_changelist")).content.decode()
-    assert html.count("illustrative-badge") == 1 and "Số liệu minh họa" in html
+    assert html.count("illustrative-badge") == 1 + EvaluationPeriod.objects.filter(is_illustrative=True).exclude(pk=p25.pk).count() and "Số liệu minh họa" in html
     assert "illustrative-banner" in client.get(
         reverse("admin:scorecards_evaluationperiod_change", args=[p25.pk])).content.decode()
     assert "illustrative-banner" not in client.get(
         reverse("admin:scorecards_evaluationperiod_change", args=[p24.pk])).content.decode()
     html = client.get(reverse("admin:scorecards_nationalresult_changelist")).content.decode()
-    assert html.count("illustrative-badge") == 1 and "5/34" in html
+    demo_illustrative = NationalResult.objects.filter(is_illustrative=True).exclude(pk=result.pk).count()
+    assert html.count("illustrative-badge") == 1 + demo_illustrative and "5/34" in html
     assert "illustrative-banner" in client.get(
         reverse("admin:scorecards_nationalresult_change", args=[result.pk])).content.decode()
     assert "illustrative-banner" in client.get(reverse("admin:scorecards_evaluationperiod_scorecard",
@@ -304,7 +305,7 @@ def test_a_new_period_is_offered_last_years_assignments(client, officer, two_yea
 
 def test_the_board_and_the_scorecard_warn_before_the_report(client, officer, leader, two_years):
     p24, p25 = two_years
-    demo_2025 = EvaluationPeriod.objects.get(year=2025, subject__code="ubnd-tinh-dien-bien")
+    demo_2024 = EvaluationPeriod.objects.get(year=2024, subject__code="ubnd-tinh-dien-bien")  # same framework as 2023
     records.save_record(Criterion(framework=p25.framework, parent=node(p25.framework, "1.2"), code="1.2.7",
                                   name="Chưa khai báo", max_points=0), actor=officer)
     link = reverse("admin:scorecards_criterion_changelist") + f"?framework__id__exact={p25.framework_id}"
@@ -318,7 +319,7 @@ def test_the_board_and_the_scorecard_warn_before_the_report(client, officer, lea
         html = client.get(url).content.decode()
         assert 'id="mapping-warning"' in html and "1.2.7" in html and link in html
     # Nothing to say for a year with no previous period, or the same framework both years.
-    for period in (p24, demo_2025):
+    for period in (p24, demo_2024):
         assert 'id="mapping-warning"' not in client.get(reverse("scorecards:board", args=[period.pk])).content.decode()
         assert 'id="mapping-warning"' not in client.get(
             reverse("admin:scorecards_evaluationperiod_scorecard", args=[period.pk])).content.decode()
@@ -331,9 +332,10 @@ def test_agencies_that_ended_stand_out_in_the_list(client, officer):
     client.force_login(officer)
     html = client.get(reverse("admin:scorecards_agency_changelist")).content.decode()
     assert "Đã kết thúc 28/02/2025 → Sở Tài chính (thử)" in html
-    assert html.count('class="agency-ended"') == 3  # KH&ĐT, TT&TT, the dissolved board
+    demo_ended = set(Agency.objects.filter(ended_on__isnull=False).exclude(code__startswith="t-").values_list("code", flat=True))
+    assert html.count('class="agency-ended"') == 3 + len(demo_ended)  # KH&ĐT, TT&TT, the dissolved board
     response = client.get(reverse("admin:scorecards_agency_changelist") + "?life=ended")
-    assert {a.code for a in response.context["cl"].result_list} == {"t-khdt", "t-tttt", "t-giai-the"}
+    assert {a.code for a in response.context["cl"].result_list} == {"t-khdt", "t-tttt", "t-giai-the"} | demo_ended
     form = client.get(reverse("admin:scorecards_agency_change", args=[agencies["khdt"].pk])).context["adminform"].form
     assert agencies["khdt"] not in form.fields["successor"].queryset
     assert "ended_on" in form.fields and "started_on" in form.fields

@@ -172,17 +172,17 @@ def test_dates_are_shown_day_first_in_both_languages(lang):
 # --- EvaluationPeriod: self_assessment_deadline, explanation_deadline (admin) ------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_period_change_page_takes_deadlines_day_first(speaking, officer, period_2025, lang):
+def test_the_period_change_page_takes_deadlines_day_first(speaking, officer, open_period, lang):
     client = speaking(officer, lang)
-    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[open_period.pk])
     _, data = open_admin(client, url, lang, needs=["self_assessment_deadline", "explanation_deadline"])
     assert isinstance(client.get(url).context["adminform"].form.fields["self_assessment_deadline"], DeadlineField)
     data.update({"self_assessment_deadline_0": "10/04/2025", "self_assessment_deadline_1": "",
                  "explanation_deadline_0": "18/04/2025", "explanation_deadline_1": "8:05"})
     assert_saved(client.post(url, data))
-    period_2025.refresh_from_db()
-    assert local(period_2025.self_assessment_deadline) == datetime.datetime(2025, 4, 10, 17, 0)
-    assert local(period_2025.explanation_deadline) == datetime.datetime(2025, 4, 18, 8, 5)
+    open_period.refresh_from_db()
+    assert local(open_period.self_assessment_deadline) == datetime.datetime(2025, 4, 10, 17, 0)
+    assert local(open_period.explanation_deadline) == datetime.datetime(2025, 4, 18, 8, 5)
     html = client.get(url).content.decode()
     assert 'value="10/04/2025"' in html and 'value="17:00"' in html and 'value="18/04/2025"' in html
     listing = client.get(reverse("admin:scorecards_evaluationperiod_changelist")).content.decode()
@@ -190,30 +190,30 @@ def test_the_period_change_page_takes_deadlines_day_first(speaking, officer, per
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_month_first_deadline_is_refused_and_nothing_changes(speaking, officer, period_2025, lang):
+def test_a_month_first_deadline_is_refused_and_nothing_changes(speaking, officer, open_period, lang):
     client = speaking(officer, lang)
-    before = (period_2025.self_assessment_deadline, period_2025.explanation_deadline)
-    url = reverse("admin:scorecards_evaluationperiod_change", args=[period_2025.pk])
+    before = (open_period.self_assessment_deadline, open_period.explanation_deadline)
+    url = reverse("admin:scorecards_evaluationperiod_change", args=[open_period.pk])
     _, data = open_admin(client, url, lang, needs=["self_assessment_deadline"])
     data.update({"self_assessment_deadline_0": "04/18/2025", "self_assessment_deadline_1": ""})
     refused(client.post(url, data), "self_assessment_deadline", lang)
-    period_2025.refresh_from_db()
-    assert (period_2025.self_assessment_deadline, period_2025.explanation_deadline) == before
+    open_period.refresh_from_db()
+    assert (open_period.self_assessment_deadline, open_period.explanation_deadline) == before
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_period_add_page_takes_deadlines_day_first(speaking, officer, period_2025, lang):
+def test_the_period_add_page_takes_deadlines_day_first(speaking, officer, open_period, lang):
     from tests.factories import AgencyFactory
 
     subject = AgencyFactory(code=f"tinh-moi-{lang}", name="UBND tỉnh Mới", kind=Agency.Kind.PROVINCE)
     client = speaking(officer, lang)
     url = reverse("admin:scorecards_evaluationperiod_add")
     _, data = open_admin(client, url, lang, needs=["self_assessment_deadline", "explanation_deadline"])
-    data.update({"year": "2025", "subject": str(subject.pk), "framework": str(period_2025.framework_id),
+    data.update({"year": "2025", "subject": str(subject.pk), "framework": str(open_period.framework_id),
                  "self_assessment_deadline_0": "10/4/2025", "self_assessment_deadline_1": "",
                  "explanation_deadline_0": "2025-04-18", "explanation_deadline_1": "14:30"})
     if "sipas_questionnaire" in data:
-        data["sipas_questionnaire"] = str(period_2025.sipas_questionnaire_id or "")
+        data["sipas_questionnaire"] = str(open_period.sipas_questionnaire_id or "")
     assert_saved(client.post(url, data))
     created = subject.periods.get(year=2025)
     assert local(created.self_assessment_deadline) == datetime.datetime(2025, 4, 10, 17, 0)
@@ -230,28 +230,28 @@ def test_exceptions_are_granted_on_the_board_only(client, officer):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("typed,clock", [("10/04/{y}", (17, 0)), ("10/4/{y} 8:05", (8, 5)), ("18/04/{y}", (17, 0)),
                                          ("10-04-{y} 14:30", (14, 30)), ("{y}-04-10T14:30", (14, 30))])
-def test_the_board_grants_an_exception_until_a_day_typed_day_first(speaking, officer, period_2025, tuphap, lang, typed, clock):
+def test_the_board_grants_an_exception_until_a_day_typed_day_first(speaking, officer, open_period, tuphap, lang, typed, clock):
     year = timezone.localdate().year + 1
     client = speaking(officer, lang)
-    board = client.get(reverse("scorecards:board", args=[period_2025.pk])).content.decode()
+    board = client.get(reverse("scorecards:board", args=[open_period.pk])).content.decode()
     assert 'name="until"' in board and 'placeholder="dd/mm/yyyy hh:mm"' in board
-    response = client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]),
+    response = client.post(reverse("scorecards:grant_exception", args=[open_period.pk]),
                            {"agency": tuphap.agency_id, "until": typed.format(y=year), "reason": "Chờ số liệu"})
     assert response.status_code == 302
-    exc = AgencyException.objects.get(period=period_2025, agency=tuphap.agency)
+    exc = AgencyException.objects.get(period=open_period, agency=tuphap.agency)
     day = 18 if typed.startswith("18") else 10
     assert local(exc.until) == datetime.datetime(year, 4, day, *clock)
-    board = client.get(reverse("scorecards:board", args=[period_2025.pk])).content.decode()
+    board = client.get(reverse("scorecards:board", args=[open_period.pk])).content.decode()
     assert f"{clock[0]:02d}:{clock[1]:02d} {day}/04/{year}" in board
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_month_first_exception_date_is_refused(speaking, officer, period_2025, tuphap, lang):
+def test_a_month_first_exception_date_is_refused(speaking, officer, open_period, tuphap, lang):
     year = timezone.localdate().year + 1
     client = speaking(officer, lang)
-    response = client.post(reverse("scorecards:grant_exception", args=[period_2025.pk]),
+    response = client.post(reverse("scorecards:grant_exception", args=[open_period.pk]),
                            {"agency": tuphap.agency_id, "until": f"04/18/{year}", "reason": "Chờ số liệu"}, follow=True)
-    assert not AgencyException.objects.filter(period=period_2025).exists()
+    assert not AgencyException.objects.filter(period=open_period).exists()
     shown = [str(m) for m in response.context["messages"]]
     assert shown
     if lang == "vi":
@@ -274,9 +274,9 @@ def _upload(client, score, doc_date):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("typed", APRIL_10)
-def test_the_evidence_date_is_read_day_first(speaking, tuphap, period_2025, private_media, lang, typed):
+def test_the_evidence_date_is_read_day_first(speaking, tuphap, open_period, private_media, lang, typed):
     client = speaking(tuphap, lang)
-    score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    score = Score.objects.get(period=open_period, criterion__code="2.3.2")
     page = client.get(reverse("scorecards:score", args=[score.pk])).content.decode()
     assert 'name="doc_date"' in page and 'placeholder="dd/mm/yyyy"' in page and 'type="date"' not in page
     assert _upload(client, score, typed).status_code == 302
@@ -285,9 +285,9 @@ def test_the_evidence_date_is_read_day_first(speaking, tuphap, period_2025, priv
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_evidence_date_18_04_is_a_date_and_04_18_is_refused(speaking, tuphap, period_2025, private_media, lang):
+def test_the_evidence_date_18_04_is_a_date_and_04_18_is_refused(speaking, tuphap, open_period, private_media, lang):
     client = speaking(tuphap, lang)
-    score = Score.objects.get(period=period_2025, criterion__code="2.3.2")
+    score = Score.objects.get(period=open_period, criterion__code="2.3.2")
     response = _upload(client, score, "04/18/2025")
     assert response.status_code == 400
     assert not EvidenceDocument.objects.filter(score=score).exists()
@@ -319,13 +319,13 @@ def test_the_report_date_is_read_day_first_on_the_change_page(speaking, officer,
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_report_date_is_read_day_first_on_the_add_page(speaking, officer, period_2025, lang):
-    assert not ReportRecord.objects.filter(period=period_2025).exists()
+def test_the_report_date_is_read_day_first_on_the_add_page(speaking, officer, open_period, lang):
+    assert not ReportRecord.objects.filter(period=open_period).exists()
     client = speaking(officer, lang)
     _, data = open_admin(client, reverse("admin:reports_reportrecord_add"), lang, needs=["date"])
-    data.update(period=str(period_2025.pk), date="10/4/2025", number="12/BC-SNV")
+    data.update(period=str(open_period.pk), date="10/4/2025", number="12/BC-SNV")
     assert_saved(client.post(reverse("admin:reports_reportrecord_add"), data))
-    assert ReportRecord.objects.get(period=period_2025).date == datetime.date(2025, 4, 10)
+    assert ReportRecord.objects.get(period=open_period).date == datetime.date(2025, 4, 10)
 
 
 # --- Province.valid_from / valid_to (admin) --------------------------------------------------

@@ -125,5 +125,6 @@ def test_a_questionnaire_a_published_year_used_is_refused_by_the_command(period_
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import_data", "questionnaire", str(path), "--questionnaire", period_2024.sipas_questionnaire.code,
                      "--user", "sonoivu", stdout=out)
-    assert "được dùng cho kỳ đánh giá năm 2024 đã công bố hoặc đã đóng" in out.getvalue()
+    year = period_2024.sipas_questionnaire.periods.filter(status__in=["published", "closed"]).order_by("-year")[0].year
+    assert f"được dùng cho kỳ đánh giá năm {year} đã công bố hoặc đã đóng" in out.getvalue()
     assert db_state() == before

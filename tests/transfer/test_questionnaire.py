@@ -204,7 +204,9 @@ def test_a_questionnaire_used_by_a_published_year_is_final(used_2024, officer, d
     preview = run(make(rows), used_2024, officer)
     assert not preview.ok
     [error] = preview.errors
-    assert used_2024.name in error.message and "2024" in error.message and "phiên bản mới" in error.message
+    frozen_years = {str(y) for y in used_2024.periods.filter(status__in=["published", "closed"]).values_list("year", flat=True)}
+    assert "2024" in frozen_years and used_2024.name in error.message and "phiên bản mới" in error.message
+    assert any(f"năm {y}" in error.message for y in frozen_years)
     assert db_state() == before
 
 

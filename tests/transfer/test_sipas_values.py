@@ -22,11 +22,11 @@ def questionnaire(code, texts):
 
 
 @pytest.fixture
-def two_versions(period_2025):
+def two_versions(open_period):
     """Two questionnaires numbering their indicators 1, 2, …, and a period surveyed with each."""
     older = questionnaire("sipas-cu", ["Cũ: tiêu chí một", "Cũ: tiêu chí hai", "Cũ: tiêu chí ba"])
     newer = questionnaire("sipas-moi", ["Mới: tiêu chí một", "Mới: tiêu chí hai"])
-    periods = [EvaluationPeriod.objects.create(year=year, framework=period_2025.framework, subject=period_2025.subject,
+    periods = [EvaluationPeriod.objects.create(year=year, framework=open_period.framework, subject=open_period.subject,
                                                status="self_assessment", sipas_questionnaire=q)
                for year, q in ((2031, older), (2032, newer))]
     return periods, (older, newer)
