@@ -1,5 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+
+from scorecards.permissions import can_manage
+from scorecards.services import records
 
 from scorecards.db import vi_ordering
 from scorecards.models import NationalResult, Province
@@ -35,6 +44,12 @@ class ProvinceAdmin(TransferAdminMixin, FoldedSearchMixin, GuardedAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class RankedCountForm(forms.Form):
+    year = forms.IntegerField(label=_l("Năm"), min_value=2000, max_value=2100)
+    ranked_count = forms.IntegerField(label=_l("Số địa phương được xếp hạng"), min_value=1, max_value=100,
+                                      help_text=_l("63 đến năm 2024; 34 từ năm 2025. Áp dụng cho mọi kết quả của năm."))
+
+
 @admin.register(NationalResult)
 class NationalResultAdmin(IllustrativeMixin, TransferAdminMixin, GuardedAdmin):
     list_display = ("year_label", "province", "par_score", "par_rank_of", "sipas_pct", "sipas_rank_of")
@@ -53,6 +68,32 @@ class NationalResultAdmin(IllustrativeMixin, TransferAdminMixin, GuardedAdmin):
     @admin.display(description=_l("hạng SIPAS"), ordering="sipas_rank")
     def sipas_rank_of(self, obj):
         return f"{obj.sipas_rank}/{obj.ranked_count}" if obj.sipas_rank else f"–/{obj.ranked_count}"
+
+    def get_urls(self):
+        return [path("so-dia-phuong/", self.admin_site.admin_view(self.ranked_count_view),
+                     name="scorecards_nationalresult_ranked_count"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"ranked_count_url": reverse("admin:scorecards_nationalresult_ranked_count")} if can_manage(request.user) else {}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def ranked_count_view(self, request):
+        """One step for a year's number of provinces ranked (records.set_ranked_count)."""
+        if not can_manage(request.user):
+            raise PermissionDenied
+        form = RankedCountForm(request.POST or None, initial={"year": request.GET.get("year")})
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = records.set_ranked_count(form.cleaned_data["year"], form.cleaned_data["ranked_count"], actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Đã đổi số địa phương được xếp hạng của năm %(year)s thành %(count)s (%(n)s kết quả).") % {
+                    "year": form.cleaned_data["year"], "count": form.cleaned_data["ranked_count"], "n": changed}, messages.SUCCESS)
+                return redirect(reverse("admin:scorecards_nationalresult_changelist") + f"?year={form.cleaned_data['year']}")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("Đổi số địa phương được xếp hạng của một năm")}
+        return TemplateResponse(request, "admin/scorecards/ranked_count.html", context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

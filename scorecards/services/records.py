@@ -198,3 +198,36 @@ def delete_record(obj, *, actor) -> None:
         values[field.name] = sorted(str(o) for o in getattr(current, field.name).all())
     _audit(AuditAction.RECORD_DELETED, current, actor, values=values)
     current.delete()
+
+
+@transaction.atomic
+def set_ranked_count(year: int, count: int, *, actor) -> int:
+    """Set the number of provinces ranked (e.g. 63 → 34) on every published result of `year`
+    at once, audited per row; returns how many rows changed.
+
+    One count per year is a rule of NationalResult.clean, so a row-by-row edit can never
+    correct a year that was entered with the wrong count: this is the one step that can.
+    Raises PermissionDenied (not Sở Nội vụ), ValidationError (a year frozen by a published
+    or closed period, a count below 1, a rank above the new count).
+    """
+    from scorecards.models import NationalResult
+
+    _require_manager(actor)
+    if count < 1:
+        raise ValidationError(_("Số địa phương được xếp hạng phải từ 1 trở lên."))
+    rows = list(NationalResult.objects.select_for_update().filter(year=year).select_related("province").order_by("pk"))
+    if not rows:
+        raise ValidationError(_("Năm %(year)s chưa có kết quả công bố nào.") % {"year": year})
+    refusal = frozen_refusal(rows[0])
+    if refusal:
+        raise ValidationError(refusal)
+    too_high = [f"{r.province} ({max(r.par_rank or 0, r.sipas_rank or 0)})" for r in rows
+                if max(r.par_rank or 0, r.sipas_rank or 0) > count]
+    if too_high:
+        raise ValidationError(_("Thứ hạng lớn hơn %(count)s: %(list)s. Sửa thứ hạng trước.") % {
+            "count": count, "list": ", ".join(too_high)})
+    changed = [r for r in rows if r.ranked_count != count]
+    for row in changed:
+        _audit(AuditAction.RECORD_CHANGED, row, actor, changes={"ranked_count": [str(row.ranked_count), str(count)]})
+    NationalResult.objects.filter(pk__in=[r.pk for r in changed]).update(ranked_count=count)
+    return len(changed)
