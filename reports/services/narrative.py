@@ -160,7 +160,7 @@ def sipas_indicators(data: ReportData) -> str | None:
         return _("%(phrase)s so với năm %(prev_year)s%(extra)s, cụ thể như sau:") % {
             **values, "phrase": n.capfirst(n.count_phrase(s.fell_count, s.compared_count, noun, _("giảm điểm số"), ratio=True))}
     rose = n.count_phrase(s.rose_count, s.compared_count, noun, _("tăng điểm số"), ratio=True)
-    fell = n.count_phrase(s.fell_count, s.compared_count, noun, _("giảm điểm số"), some="")
+    fell = n.count_phrase(s.fell_count, s.compared_count, noun, _("giảm điểm số"), some=False)
     return _("%(rose)s và %(fell)s so với năm %(prev_year)s%(extra)s, cụ thể như sau:") % {
         **values, "rose": n.capfirst(rose), "fell": fell}
 

@@ -198,7 +198,7 @@ def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
         tail = _("; các tiêu chí (TC), tiêu chí thành phần (TCTP) chấm qua tài liệu kiểm chứng đều đạt điểm tối đa.")
     if fell:
         tail += " " + _("Tổng điểm (cả điểm điều tra xã hội học) của %(phrase)s so với năm %(prev_year)s, cụ thể như sau:") % {
-            "phrase": n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=""),
+            "phrase": n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=False),
             "prev_year": data.previous_year}
     return lead, tail, note
 
@@ -207,7 +207,7 @@ def fields_fell(data: ReportData) -> tuple[str | None, list[str]]:
     fell, compared = data.par.fields_fell, data.par.compared_fields
     if not fell:
         return None, []
-    phrase = n.capfirst(n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=""))
+    phrase = n.capfirst(n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=False))
     if len(fell) == len(compared) and len(fell) > 1:
         title = _("%(phrase)s so với năm %(prev_year)s:") % {"phrase": phrase, "prev_year": data.previous_year}
     else:

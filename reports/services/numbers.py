@@ -76,12 +76,12 @@ def is_zero(value) -> bool:
     return value is None or Decimal(value) == 0
 
 
-def count_phrase(count: int, total: int, noun: str, verb: str, *, ratio: bool = False, some: str = "có ") -> str:
+def count_phrase(count: int, total: int, noun: str, verb: str, *, ratio: bool = False, some: bool = True) -> str:
     """How many of `total` things did something, read naturally for none, some and all:
 
     - none: "không có lĩnh vực nào tăng điểm";
     - all (of two or more): "cả 08 lĩnh vực đều tăng điểm", or with `ratio` "39/39 tiêu chí đều giảm";
-    - some: "có 04 lĩnh vực tăng điểm" (`some` is the word before the count: "có " or ""),
+    - some: "có 04 lĩnh vực tăng điểm" (without `some`: "04 lĩnh vực tăng điểm"),
       with `ratio` "có 30/39 tiêu chí tăng điểm số".
 
     Lower case: the caller capitalises a sentence's first word (`capfirst`).
@@ -93,7 +93,7 @@ def count_phrase(count: int, total: int, noun: str, verb: str, *, ratio: bool = 
         return _("không có %(noun)s nào %(verb)s") % values
     if count == total and total > 1:
         return (_("%(n)s %(noun)s đều %(verb)s") if ratio else _("cả %(n)s %(noun)s đều %(verb)s")) % values
-    return some + _("%(n)s %(noun)s %(verb)s") % values
+    return (_("có %(n)s %(noun)s %(verb)s") if some else _("%(n)s %(noun)s %(verb)s")) % values
 
 
 def count_text(count: int, total: int, ratio: bool = False) -> str:
