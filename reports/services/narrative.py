@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import numbers as n
 from .assemble import ReportData
@@ -150,7 +151,7 @@ def sipas_indicators(data: ReportData) -> str | None:
         return _("Kết quả cụ thể như sau:") if s.has_values else None
     values = {"year": data.year, "prev_year": data.previous_year, "groups": n.count(s.rose_group_count),
               "extra": _sipas_not_compared(data)}
-    noun = _("tiêu chí")
+    noun = pgettext("counted", "tiêu chí")  # English needs the plural; Vietnamese nouns do not change
     if s.rose_count == s.compared_count:
         return _(
             "Một điểm sáng khác của kết quả Chỉ số SIPAS năm %(year)s là %(phrase)s thuộc %(groups)s nhóm tiêu chí đều "

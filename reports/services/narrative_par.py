@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from scorecards.choices import Lineage
 
@@ -121,7 +122,7 @@ def par_summary(data: ReportData) -> tuple[str | None, str, str | None]:
     if p.change is None and not compared:
         return None, "", None
     note = None
-    phrase = n.count_phrase(len(rose), len(compared), _("lĩnh vực"), _("tăng điểm")) if compared else ""
+    phrase = n.count_phrase(len(rose), len(compared), pgettext("counted", "lĩnh vực"), _("tăng điểm")) if compared else ""
     if p.change is None:
         # The fields compare though last year's total does not (no published score to compare with).
         head = _("So với năm %(prev_year)s, %(phrase)s") % {"prev_year": data.previous_year, "phrase": phrase}
@@ -198,7 +199,7 @@ def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
         tail = _("; các tiêu chí (TC), tiêu chí thành phần (TCTP) chấm qua tài liệu kiểm chứng đều đạt điểm tối đa.")
     if fell:
         tail += " " + _("Tổng điểm (cả điểm điều tra xã hội học) của %(phrase)s so với năm %(prev_year)s, cụ thể như sau:") % {
-            "phrase": n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=False),
+            "phrase": n.count_phrase(len(fell), len(compared), pgettext("counted", "lĩnh vực"), _("giảm điểm"), some=False),
             "prev_year": data.previous_year}
     return lead, tail, note
 
@@ -207,7 +208,7 @@ def fields_fell(data: ReportData) -> tuple[str | None, list[str]]:
     fell, compared = data.par.fields_fell, data.par.compared_fields
     if not fell:
         return None, []
-    phrase = n.capfirst(n.count_phrase(len(fell), len(compared), _("lĩnh vực"), _("giảm điểm"), some=False))
+    phrase = n.capfirst(n.count_phrase(len(fell), len(compared), pgettext("counted", "lĩnh vực"), _("giảm điểm"), some=False))
     if len(fell) == len(compared) and len(fell) > 1:
         title = _("%(phrase)s so với năm %(prev_year)s:") % {"phrase": phrase, "prev_year": data.previous_year}
     else:
