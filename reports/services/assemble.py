@@ -44,6 +44,7 @@ class ReportData:
     comparison: Comparison = field(default_factory=lambda: Comparison("own", None))
     problems: list[str] = field(default_factory=list)  # for staff in the preview, never printed
     is_illustrative: bool = False  # this year's (or the compared year's) figures are illustrative
+    results_illustrative: bool = False  # this year's published results are
 
     @property
     def year(self) -> int:
@@ -111,4 +112,5 @@ def assemble(period: EvaluationPeriod) -> ReportData:
         sipas=sipas, par=par, comparison=comparison, problems=problems,
         is_illustrative=bool(period.is_illustrative or (results is not None and results.is_illustrative)
                              or comparison.is_illustrative),
+        results_illustrative=bool(results is not None and results.is_illustrative),
     )

@@ -35,6 +35,10 @@ def illustrative_line(data: ReportData) -> str | None:
     figures not yet published): printed in every format, so no copy passes for the real one."""
     if not data.is_illustrative:
         return None
+    own = data.period.is_illustrative or (data.results_illustrative)
+    if not own:
+        return _("SỐ LIỆU SO SÁNH MINH HỌA – số liệu năm %(year)s dùng để so sánh không phải kết quả chính thức do Bộ Nội vụ công bố") % {
+            "year": data.previous_year}
     return _("SỐ LIỆU MINH HỌA – không phải kết quả chính thức do Bộ Nội vụ công bố")
 
 

@@ -193,7 +193,9 @@ def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
     if gain is not None:
         note = _("Năm %(prev_year)s xếp thứ %(rank)s tỉnh, thành.") % {
             "prev_year": data.previous_year, "rank": _rank_text(p.previous_rank, p.previous_ranked_count)}
-    if p.shortfalls:
+    if not p.self_assessed_appraised:
+        tail = _("; chưa có điểm thẩm định các tiêu chí chấm qua tài liệu kiểm chứng.")
+    elif p.shortfalls:
         tail = _("; còn có %(rows)s tiêu chí (TC), tiêu chí thành phần (TCTP) chưa đạt điểm hoặc chưa đạt điểm tối đa so với Bộ tiêu chí chấm điểm.") % {"rows": rows}
     else:
         tail = _("; các tiêu chí (TC), tiêu chí thành phần (TCTP) chấm qua tài liệu kiểm chứng đều đạt điểm tối đa.")

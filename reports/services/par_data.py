@@ -111,6 +111,7 @@ class ParData:
     shortfall_totals: ShortfallTotals
     history_complete: bool = False  # published scores for every year from PAR_INDEX_FIRST_YEAR to last year
     mapping: Mapping | None = None  # this year's framework against the one compared with
+    self_assessed_appraised: int = 0  # evidence and monitoring leaves with appraised points
 
     @property
     def change(self) -> Decimal | None:
@@ -257,5 +258,6 @@ def assemble_par(sc: Scorecard, previous: PreviousCards, results, previous_resul
         evidence=_part(evidence), survey=_part(sc.survey_total), monitoring=_part(sc.channel(ScoringSource.MONITORING)),
         sipas=_part(sc.channel(ScoringSource.SIPAS)), leader_survey=_part(sc.channel(ScoringSource.SURVEY)),
         fields=fields, shortfalls=shortfalls, shortfall_totals=totals,
+        self_assessed_appraised=sum(sc.channel(s).appraised_count for s in ScoringSource.self_assessed()),
         history_complete=history_complete(history, year), mapping=mapping,
     )

@@ -58,6 +58,17 @@ class Agency(models.Model):
             errors["successor"] = _("Một đơn vị không thể tiếp nhận nhiệm vụ của chính nó.")
         if self.successor_id and not self.ended_on:
             errors["ended_on"] = _("Ghi ngày kết thúc hoạt động khi chọn đơn vị tiếp nhận nhiệm vụ.")
+        if self.successor_id and self.pk and "successor" not in errors:
+            node, seen = self.successor, set()
+            while node is not None and node.pk not in seen:
+                if node.pk == self.pk:
+                    errors["successor"] = _("Vòng lặp: %(s)s (hoặc đơn vị tiếp nhận của nó) đã nhận nhiệm vụ từ đơn vị này.") % {
+                        "s": self.successor}
+                    break
+                seen.add(node.pk)
+                node = node.successor
+        if self.successor_id and self.ended_on and self.successor.ended_on and self.successor.ended_on < self.ended_on:
+            errors["successor"] = _("%(s)s kết thúc hoạt động trước đơn vị này: không thể tiếp nhận nhiệm vụ.") % {"s": self.successor}
         if errors:
             raise ValidationError(errors)
 

@@ -101,6 +101,11 @@ class Framework(Version):
                 raise ValidationError({"previous": _(
                     "Các tiêu chí của bộ chỉ số này đang khai báo tương ứng với tiêu chí của “%(other)s”: bỏ các khai "
                     "báo đó trước khi đổi phiên bản năm trước.") % {"other": stray.framework}})
+            fields_total = Criterion.objects.filter(framework_id=self.pk, parent__isnull=True).aggregate(s=Sum("max_points"))["s"]
+            if fields_total is not None and self.total_points is not None and fields_total != self.total_points:
+                raise ValidationError({"total_points": _(
+                    "Tổng điểm tối đa các lĩnh vực của bộ chỉ số là %(sum)s, khác tổng điểm %(total)s.") % {
+                    "sum": fmt_points(fields_total), "total": fmt_points(self.total_points)}})
 
 
 class CriterionQuerySet(models.QuerySet):

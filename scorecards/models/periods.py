@@ -169,8 +169,18 @@ class Assignment(models.Model):
             responsible_agency_id=agency_id)
 
     def clean(self):
+        errors = {}
         if self.criterion_id and self.period_id and self.criterion.framework_id != self.period.framework_id:
-            raise ValidationError({"criterion": _("Tiêu chí không thuộc bộ chỉ số của kỳ đánh giá.")})
+            errors["criterion"] = _("Tiêu chí không thuộc bộ chỉ số của kỳ đánh giá.")
+        elif self.criterion_id and self.criterion.children.exists():
+            errors["criterion"] = _("Chỉ phân công tiêu chí được chấm điểm (tiêu chí không có tiêu chí con).")
+        if self.lead_agency_id and self.period_id and not self.lead_agency.answers_for(self.period.year):
+            successor = self.lead_agency.successor_in(self.period.year)
+            errors["lead_agency"] = _("%(agency)s đã kết thúc hoạt động, không chịu trách nhiệm năm %(year)s%(hint)s.") % {
+                "agency": self.lead_agency, "year": self.period.year,
+                "hint": _("; đơn vị tiếp nhận: %(s)s") % {"s": successor} if successor.pk != self.lead_agency_id else ""}
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgencyException(models.Model):

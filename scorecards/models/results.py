@@ -80,7 +80,7 @@ class NationalResult(models.Model):
             models.CheckConstraint(
                 condition=Q(sipas_pct__gte=0, sipas_pct__lte=100) | Q(sipas_pct__isnull=True),
                 name="national_result_sipas_range",
-                violation_error_message=_("Chỉ số SIPAS phải từ 0 đến 100%."),
+                violation_error_message=_("Chỉ số SIPAS phải từ 0 đến 100%%."),
             ),
         ]
 
@@ -89,6 +89,8 @@ class NationalResult(models.Model):
 
     def clean(self):
         errors = {}
+        if self.ranked_count is not None and self.ranked_count < 1:
+            errors["ranked_count"] = _("Số địa phương được xếp hạng phải từ 1 trở lên.")
         for rank_field in ("par_rank", "sipas_rank"):
             rank = getattr(self, rank_field)
             if rank and self.ranked_count and rank > self.ranked_count:

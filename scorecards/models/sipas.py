@@ -69,6 +69,13 @@ class SipasGroup(models.Model):
         self.questionnaire_id = self.section.questionnaire_id  # denormalised for the unique code
         super().save(*args, **kwargs)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.section_id and self.code and SipasGroup.objects.filter(
+                questionnaire_id=self.section.questionnaire_id, code=self.code).exclude(pk=self.pk).exists():
+            raise ValidationError({"code": _("Mã nhóm %(code)s đã có trong bộ câu hỏi này.") % {"code": self.code}})
+
 
 class SipasIndicator(models.Model):
     """An indicator of a questionnaire (39 in 2024), numbered across its groups.
@@ -104,10 +111,23 @@ class SipasIndicator(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.previous_id and self.group_id:
+        if not self.group_id:
+            return
+        questionnaire_id = self.group.questionnaire_id
+        others = SipasIndicator.objects.filter(questionnaire_id=questionnaire_id).exclude(pk=self.pk)
+        if self.number is not None and others.filter(number=self.number).exists():
+            raise ValidationError({"number": _("Số thứ tự %(n)s đã có trong bộ câu hỏi này.") % {"n": self.number}})
+        if self.number is not None and self.number < 1:
+            raise ValidationError({"number": _("Số thứ tự bắt đầu từ 1.")})
+        if self.previous_id:
             wanted = self.group.section.questionnaire.previous_id
             if self.previous.questionnaire_id != wanted:
                 raise ValidationError({"previous": _("Tiêu chí tương ứng phải thuộc bộ câu hỏi năm trước của bộ câu hỏi này.")})
+            taken = others.filter(previous_id=self.previous_id).first()
+            if taken is not None:
+                raise ValidationError({"previous": _(
+                    "Tiêu chí %(old)s của năm trước đã là tương ứng của tiêu chí %(other)s: mỗi tiêu chí năm trước chỉ so "
+                    "sánh với một tiêu chí.") % {"old": self.previous.number, "other": taken.number}})
 
 
 class SipasValue(models.Model):
@@ -128,7 +148,7 @@ class SipasValue(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(pct__gte=0) & Q(pct__lte=100), name="sipas_value_pct_range",
-                violation_error_message=_("Tỷ lệ hài lòng phải từ 0 đến 100%."),
+                violation_error_message=_("Tỷ lệ hài lòng phải từ 0 đến 100%%."),
             ),
         ]
 
@@ -158,7 +178,7 @@ class SipasExpectation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(pct__gte=0) & Q(pct__lte=100), name="sipas_expectation_pct_range",
-                violation_error_message=_("Tỷ lệ phải từ 0 đến 100%."),
+                violation_error_message=_("Tỷ lệ phải từ 0 đến 100%%."),
             ),
         ]
 

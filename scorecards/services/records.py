@@ -55,7 +55,11 @@ def _frozen_by():
         m.Framework: (lambda o: Q(framework_id=o.pk), FROZEN_STATUSES),
         # Published results of a year, and of every earlier year (the report's history
         # series), are final once a province's period of that year is published.
-        m.NationalResult: (lambda o: Q(year__gte=o.year, subject__kind=m.Agency.Kind.PROVINCE), FROZEN_STATUSES),
+        # Only the periods of the province and of a province merged from it (its baseline):
+        # another province's results stay writable.
+        m.NationalResult: (lambda o: Q(year__gte=o.year, subject__kind=m.Agency.Kind.PROVINCE)
+                           & (Q(subject__province_id=o.province_id) | Q(subject__province__predecessors=o.province_id)),
+                           FROZEN_STATUSES),
         # A questionnaire used by a published or closed period is final, with its sections,
         # groups and indicators (and any indicator that holds such a period's values).
         m.SipasQuestionnaire: (lambda o: _uses_questionnaire(o.pk), FROZEN_STATUSES),
