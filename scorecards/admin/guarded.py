@@ -9,6 +9,7 @@ runs actions (leaders get none).
 """
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from scorecards.permissions import can_manage
+from scorecards.forms import DayFirstDateField
 from scorecards.services import records
 
 FINGERPRINT = "row_fingerprint"
@@ -63,6 +65,8 @@ class GuardedAdmin(admin.ModelAdmin):
     """Base of every data-entry ModelAdmin (see the module docstring)."""
 
     form = GuardedForm
+    # Dates typed day first with a message that says so (deadlines have their own field).
+    formfield_overrides = {models.DateField: {"form_class": DayFirstDateField}}
 
     # ---- rights -----------------------------------------------------------------
     def has_administer_permission(self, request) -> bool:

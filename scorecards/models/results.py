@@ -42,6 +42,26 @@ class Province(models.Model):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
 
+    def clean_m2m(self, values: dict) -> None:
+        """Predecessors (services.records.save_record): never itself or one of its own
+        successors (a loop), never a province that began after this one."""
+        predecessors = list(values.get("predecessors", []))
+        if not predecessors:
+            return
+        later = set()
+        frontier = {self.pk} if self.pk else set()
+        while frontier:  # every province formed, directly or not, from this one
+            frontier = set(Province.predecessors.through.objects.filter(to_province_id__in=frontier)
+                           .values_list("from_province_id", flat=True)) - later
+            later |= frontier
+        for p in predecessors:
+            if p.pk == self.pk or p.pk in later:
+                raise ValidationError({"predecessors": _("Vòng lặp: %(p)s được hình thành từ tỉnh này, không thể là tỉnh trước "
+                                                         "sáp nhập của nó.") % {"p": p}})
+            if self.valid_from and p.valid_from and p.valid_from > self.valid_from:
+                raise ValidationError({"predecessors": _("%(p)s bắt đầu hiệu lực sau tỉnh này: không thể là tỉnh trước sáp nhập.") % {
+                    "p": p}})
+
 
 class NationalResult(models.Model):
     """Published results of one province in one year: PAR Index and SIPAS, with ranks.

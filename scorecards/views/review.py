@@ -84,6 +84,16 @@ class BoardIndexView(ReadAllRequiredMixin, View):
         return redirect("scorecards:board", period_id=period.pk)
 
 
+def _switcher() -> list:
+    """The board's period links; a year with several subjects names each (two provinces,
+    or a province and its own index)."""
+    periods = list(EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"))
+    years = [p.year for p in periods]
+    for p in periods:
+        p.shared_year = years.count(p.year) > 1
+    return periods
+
+
 class ProgressBoardView(ReadAllRequiredMixin, TemplateView):
     template_name = "scorecards/board.html"
 
@@ -96,7 +106,7 @@ class ProgressBoardView(ReadAllRequiredMixin, TemplateView):
         manage = can_manage(self.request.user) and not period.is_frozen
         ctx.update({
             "period": period, "rows": rows, "totals": totals,
-            "periods": EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"),
+            "periods": _switcher(),
             "can_manage": manage,
             "exception_form": kwargs.get("exception_form") or ExceptionForm(
                 agencies=Agency.objects.filter(pk__in=[r.agency.pk for r in rows])),

@@ -105,3 +105,23 @@ def test_a_period_without_appraisal_does_not_claim_every_criterion_reached_its_m
 
     _lead, tail, _note = shortfall_intro(assemble(open_period))
     assert "chưa có điểm thẩm định" in tail and "đều đạt điểm tối đa" not in tail
+
+
+def test_province_predecessors_never_loop(officer, demo):
+    old = Province.objects.create(code="loop-old", name="Tỉnh Cũ")
+    new = Province.objects.create(code="loop-new", name="Tỉnh Mới", valid_from=date(2025, 7, 1))
+    records.save_record(new, actor=officer, m2m={"predecessors": [old]})
+    with pytest.raises(ValidationError, match="Vòng lặp"):
+        records.save_record(old, actor=officer, m2m={"predecessors": [new]})
+    assert list(old.predecessors.all()) == []
+
+
+def test_the_board_names_the_subject_when_a_year_has_several(client, officer, open_period):
+    other = AgencyFactory(code="ubnd-khac", name="UBND tỉnh Khác", kind=Agency.Kind.PROVINCE,
+                          province=Province.objects.create(code="khac-board", name="Khác"))
+    build_period(build_framework(fields=1, criteria_per_field=1, leaves_per_criterion=1, code="board-fw"), year=2026,
+                 subject=other, status="self_assessment")
+    client.force_login(officer)
+    html = client.get(reverse("scorecards:board", args=[open_period.pk])).content.decode()
+    assert "2026 · UBND tỉnh Khác" in html and f"2026 · {open_period.subject.label}" in html
+    assert "2024 · " not in html  # years with one period stay bare
