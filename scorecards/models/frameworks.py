@@ -237,8 +237,12 @@ class Criterion(models.Model):
             # A counterpart named one to one is this node's alone; a node split into several
             # is named by each part as "split".
             one_to_one = self.lineage in ONE_TO_ONE_LINEAGES
+            # Nodes whose counterparts one import rewrites together (two fields swapping codes)
+            # are checked by the import against the framework as it will be, not as it is now.
+            rewriting = getattr(self, "_rewriting_counterparts", ())
             for other in (Criterion.objects.filter(framework_id=self.framework_id, predecessors__in=predecessors)
-                          .exclude(pk=self.pk).prefetch_related("predecessors").distinct().order_by("sort_key")):
+                          .exclude(pk=self.pk).exclude(pk__in=rewriting)
+                          .prefetch_related("predecessors").distinct().order_by("sort_key")):
                 if one_to_one or other.lineage in ONE_TO_ONE_LINEAGES:
                     shared = sorted({p.code for p in other.predecessors.all()} & {p.code for p in predecessors})
                     raise ValidationError({"predecessors": _(

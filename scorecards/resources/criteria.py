@@ -270,7 +270,11 @@ class CriterionResource(ScorecardResource):
         # Parents before children; among siblings, the ones that shrink first, so that the
         # parent's sum (checked by the model on each save) is never exceeded on the way.
         order = sorted(pending, key=lambda p: (depth(p[0].code), (p[0].max_points or 0) - old_max.get(p[0].code, 0)))
+        # Rows whose counterparts this file rewrites: the one-to-one rule was checked on the
+        # whole file (the framework as it will be), so a swap is not refused half-way.
+        rewriting = {instance.pk for instance, m2m in pending if instance.pk and m2m and "predecessors" in m2m}
         for instance, m2m in order:
+            instance._rewriting_counterparts = rewriting
             instance.parent = saved[instance.parent_code] if instance.parent_code else None
             save_record(instance, actor=self.actor, m2m=m2m)
             saved[instance.code] = instance

@@ -160,3 +160,21 @@ def test_a_lineage_blanked_without_the_codes_column_is_read_from_the_stored_code
     # Merged stays merged (two stored codes); "renamed" with the same code reads as "same".
     assert mapping(version)["1.2"] == (Lineage.MERGED, ["1.2.1", "1.2.2"])
     assert mapping(version)["1.1"] == (Lineage.SAME, ["1.1"])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_two_fields_swap_their_codes_in_one_file(fmt, version, officer, db_state):
+    """The Ministry renumbers two fields: this year's 1 was last year's 2 and the other way
+    round. Each row alone would break the one-to-one rule half-way; the file as a whole does not."""
+    run(NEW_VERSION, version, officer)
+    swap = [HEADER, ["1", "", "Lĩnh vực 1", "3", "2", "đổi mã"], ["2", "", "Lĩnh vực 2", "3", "1", "đổi mã"]]
+    preview = run(swap, version, officer, fmt, dry_run=True)
+    assert preview.ok and len(preview.changed) == 2, [str(e) for e in preview.errors]
+    preview = run(swap, version, officer, fmt)
+    assert preview.applied, [str(e) for e in preview.errors]
+    assert mapping(version)["1"] == (Lineage.RENAMED, ["2"]) and mapping(version)["2"] == (Lineage.RENAMED, ["1"])
+    # A file that claims one of last year's fields twice is still refused, and writes nothing.
+    before = db_state()
+    twice = [HEADER, ["1", "", "Lĩnh vực 1", "3", "2", "đổi mã"], ["2", "", "Lĩnh vực 2", "3", "2", "đổi mã"]]
+    refused = run(twice, version, officer, fmt)
+    assert not refused.applied and refused.errors and db_state() == before
