@@ -197,18 +197,22 @@ def _illustrative_results(subject, year) -> dict:
     period = EvaluationPeriod.objects.filter(year=year, subject=subject).first()
     if period is None:
         return {}
+    return {"par_score": build_scorecard(period).totals.appraised.quantize(Decimal("0.01")),
+            "sipas_pct": _mean_sipas(period)}
+
+
+def _mean_sipas(period) -> Decimal | None:
+    """The mean of a period's SIPAS values (%, two places): the illustrative overall index."""
     values = list(period.sipas_values.values_list("pct", flat=True))
-    sipas = (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
-    return {"par_score": build_scorecard(period).totals.appraised.quantize(Decimal("0.01")), "sipas_pct": sipas}
+    return (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
 
 
 def _sipas_pct(data, period, year):
     published = next((r for r in data["national_results"] if r["year"] == year and r.get("sipas_pct")), None)
     if published:
         return Decimal(published["sipas_pct"])
-    values = list(period.sipas_values.values_list("pct", flat=True))
     illustrative = any(r["year"] == year and r.get("illustrative") for r in data["national_results"])
-    return (sum(values) / len(values)).quantize(Decimal("0.01")) if values and illustrative else None
+    return _mean_sipas(period) if illustrative else None
 
 
 def _load_sipas_points(period, data, year):

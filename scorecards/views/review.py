@@ -1,4 +1,5 @@
 """Sở Nội vụ's side: the progress board per period, the review queue, exceptions, steps."""
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -88,9 +89,9 @@ def _switcher() -> list:
     """The board's period links; a year with several subjects names each (two provinces,
     or a province and its own index)."""
     periods = list(EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"))
-    years = [p.year for p in periods]
+    per_year = Counter(p.year for p in periods)
     for p in periods:
-        p.shared_year = years.count(p.year) > 1
+        p.shared_year = per_year[p.year] > 1
     return periods
 
 
