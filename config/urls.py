@@ -5,6 +5,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("reports/dot/", include("reports.urls_rounds")),
     path("reports/", include("reports.urls")),
+    path("dot-danh-gia/phieu/", include("scorecards.urls_round_scorecard")),
+    path("dot-danh-gia/", include("scorecards.urls_rounds")),
     path("", include("scorecards.urls")),
 ]

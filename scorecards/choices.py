@@ -67,6 +67,27 @@ class Baseline(models.TextChoices):
     AVERAGE = "average", _("Trung bình các tỉnh trước sáp nhập")
 
 
+class CouncilRole(models.TextChoices):
+    """A seat in a round's appraisal council (Hội đồng thẩm định)."""
+
+    CHAIR = "chair", _("Chủ tịch Hội đồng")
+    VICE_CHAIR = "vice_chair", _("Phó Chủ tịch Hội đồng")
+    MEMBER = "member", _("Thành viên")
+    APPRAISER = "appraiser", _("Thẩm định viên (giúp việc Hội đồng)")
+
+    @classmethod
+    def appraising(cls) -> frozenset:
+        """Seats that enter appraisal points; the chair and vice-chairs read and conclude."""
+        return frozenset({cls.MEMBER, cls.APPRAISER})
+
+
+class AdjustmentKind(models.TextChoices):
+    """The part outside the 100 points (Hà Nội QĐ 5666/QĐ-UBND 2025, content 9)."""
+
+    BONUS = "bonus", _("Điểm thưởng")
+    PENALTY = "penalty", _("Điểm trừ")
+
+
 class Right(models.TextChoices):
     """What a user may do with a score (`Score.objects.for_user(user, right)`)."""
 
@@ -115,3 +136,12 @@ class AuditAction(models.TextChoices):
     FRAMEWORK_COPIED = "framework.copied", _("Sao chép bộ chỉ số thành phiên bản mới")
     QUESTIONNAIRE_COPIED = "questionnaire.copied", _("Sao chép bộ câu hỏi SIPAS thành phiên bản mới")
     ASSIGNMENTS_COPIED = "assignments.copied", _("Sao chép phân công từ năm trước")
+    SCORE_NOT_APPLICABLE = "score.not_applicable", _("Đánh dấu tiêu chí không áp dụng")
+    SCORE_EXPLANATION_REQUESTED = "score.explanation_requested", _("Yêu cầu giải trình")
+    ROUND_SUBJECTS_ADDED = "round.subjects_added", _("Thêm đối tượng vào đợt đánh giá")
+    ROUND_SUBJECT_REMOVED = "round.subject_removed", _("Bỏ đối tượng khỏi đợt đánh giá")
+    SELF_ASSESSMENT_LOCKED = "period.self_locked", _("Đơn vị chốt điểm tự đánh giá")
+    SELF_ASSESSMENT_WITHDRAWN = "period.self_withdrawn", _("Đơn vị rút lại để sửa điểm tự đánh giá")
+    ADJUSTMENT_SAVED = "adjustment.saved", _("Ghi điểm thưởng, điểm trừ")
+    ADJUSTMENT_DELETED = "adjustment.deleted", _("Xoá điểm thưởng, điểm trừ")
+    ROUND_IMPORTED = "round.imported", _("Nhập dữ liệu đợt đánh giá từ tệp")

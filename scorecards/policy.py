@@ -148,6 +148,46 @@ def lost_points(score) -> bool:
     return score.appraised_points is not None and score.appraised_points < score.criterion.max_points
 
 
+def explanation_due(score) -> bool:
+    """Criteria the subject may explain: in a province's own round, those the council
+    flagged "yêu cầu giải trình"; in the national index, those that lost points."""
+    if score.period.round_id:
+        return score.explanation_requested
+    return lost_points(score)
+
+
+def council_seat(user, round_id):
+    """The user's seat in a round's appraisal council (a CouncilMember) or None; cached on
+    the user object for the request (one query per round)."""
+    if not round_id or not user or not user.is_authenticated:
+        return None
+    cache = getattr(user, "_council_seats", None)
+    if cache is None:
+        cache = user._council_seats = {}
+    if round_id not in cache:
+        from scorecards.models import CouncilMember
+
+        cache[round_id] = CouncilMember.objects.filter(round_id=round_id, user=user).first()
+    return cache[round_id]
+
+
+def can_appraise(user, period) -> bool:
+    """Who enters appraisal points of a period (status aside): Sở Nội vụ always; in a
+    province's own round, the council's members and appraisers (CouncilRole.appraising),
+    never on their own unit's scorecard."""
+    if can_manage(user):
+        return True
+    seat = council_seat(user, period.round_id)
+    return bool(seat and seat.appraises and period.subject_id != user.agency_id)
+
+
+def sees_round(user, round_id) -> bool:
+    """Whether the user reads every scorecard of a round (its board, ranking, heat map):
+    Sở Nội vụ, leaders and the round's council (any seat with an account). Unit staff see
+    only their own unit's scorecard."""
+    return sees_everything(user) or council_seat(user, round_id) is not None
+
+
 def is_responsible(user, score) -> bool:
     """Whether the user is staff of the agency answering for the score (its lead agency)."""
     return bool(is_agency_staff(user) and score.responsible_agency_id and score.responsible_agency_id == user.agency_id)
@@ -201,6 +241,10 @@ def _self_assess_refusal(score, agency_id, now, exception) -> str | None:
     refusal = window_refusal(score.period, agency_id, Right.SELF_ASSESS, now=now, exception=exception)
     if refusal:
         return refusal
+    if score.period.self_locked_at:
+        return _("Đơn vị đã chốt điểm tự đánh giá; rút lại (trước hạn) để sửa.")
+    if score.not_applicable:
+        return _("Tiêu chí %(code)s không áp dụng với đơn vị: không chấm điểm.") % {"code": score.criterion.code}
     if not score.criterion.is_self_assessed:
         return _("Tiêu chí %(code)s được chấm qua %(source)s: không có điểm tự đánh giá.") % {
             "code": score.criterion.code, "source": score.criterion.get_scoring_source_display().lower()}
@@ -214,7 +258,9 @@ def _explain_refusal(score, agency_id, now, exception) -> str | None:
     refusal = window_refusal(score.period, agency_id, Right.EXPLAIN, now=now, exception=exception)
     if refusal:
         return refusal
-    if not lost_points(score):
+    if not explanation_due(score):
+        if score.period.round_id:
+            return _("Hội đồng thẩm định không yêu cầu giải trình tiêu chí %(code)s.") % {"code": score.criterion.code}
         return _("Tiêu chí %(code)s không bị trừ điểm khi thẩm định: không cần giải trình.") % {"code": score.criterion.code}
     return None
 
@@ -228,7 +274,7 @@ def capabilities(user, score, *, now: datetime | None = None) -> Capabilities:
     period = score.period
     responsible = is_responsible(user, score)
     manage = can_manage(user)
-    view = sees_everything(user) or responsible or bool(
+    view = sees_round(user, period.round_id) or responsible or bool(
         is_agency_staff(user) and score.__class__.objects.for_user(user).filter(pk=score.pk).exists())
     self_refusal = explain_refusal = None
     if responsible:
@@ -250,6 +296,6 @@ def capabilities(user, score, *, now: datetime | None = None) -> Capabilities:
         self_assess=self_assess, self_assess_refusal=self_refusal if responsible else None,
         explain=explain, explain_refusal=explain_refusal if responsible else None,
         transitions=frozenset(transitions),
-        appraise=manage and period.status in RIGHT_STATUSES[Right.APPRAISE],
+        appraise=can_appraise(user, period) and period.status in RIGHT_STATUSES[Right.APPRAISE],
         administer=manage and period.status in RIGHT_STATUSES[Right.ADMINISTER],
     )

@@ -5,11 +5,12 @@ from .audit import AuditEvent
 from .frameworks import Criterion, Framework, ScoringSource
 from .periods import AgencyException, Assignment, EvaluationPeriod
 from .results import NationalResult, Province
+from .rounds import Adjustment, CouncilMember, GradeBand, Round, SubjectGroup
 from .scores import EvidenceDocument, Score
 from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasQuestionnaire, SipasSection, SipasValue
 
 __all__ = [
-    "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
+    "Adjustment", "CouncilMember", "GradeBand", "Round", "SubjectGroup", "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
     "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
     "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
     "SipasIndicator", "SipasQuestionnaire", "SipasSection", "SipasValue",

@@ -11,6 +11,9 @@ class Agency(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", _("Sở, ban, ngành")
         DISTRICT = "district", _("UBND cấp huyện")
+        COMMUNE = "commune", _("UBND cấp xã (xã, phường, đặc khu)")
+        CENTRAL = "central", _("Cơ quan Trung ương trên địa bàn")
+        SERVICE_UNIT = "service_unit", _("Đơn vị sự nghiệp")
         OFFICE = "office", _("Văn phòng")
         PROVINCE = "province", _("Tỉnh (đối tượng đánh giá)")
 

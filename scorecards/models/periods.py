@@ -49,6 +49,21 @@ class EvaluationPeriod(models.Model):
         _("số liệu minh họa"), default=False,
         help_text=_("Số liệu tạo ra để minh họa, không phải kết quả thật: trang và báo cáo ghi rõ."),
     )
+    # The province's own index: the subject's scorecard in a round (scorecards.models.rounds).
+    # Status and deadlines follow the round's (scorecards.services.rounds keeps them equal).
+    round = models.ForeignKey("scorecards.Round", verbose_name=_("đợt đánh giá của tỉnh"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="periods", editable=False)
+    group = models.ForeignKey("scorecards.SubjectGroup", verbose_name=_("nhóm đối tượng"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="periods", editable=False)
+    # "Chốt điểm tự chấm": the unit locks its self-assessment with the signed report attached;
+    # it may withdraw the lock to edit until the deadline (scorecards.services.selflock).
+    self_locked_at = models.DateTimeField(_("chốt điểm tự đánh giá lúc"), null=True, blank=True, editable=False)
+    self_locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người chốt điểm"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+", editable=False)
+    self_report = models.FileField(_("báo cáo tự đánh giá đã ký"), upload_to="self-reports/", max_length=255, blank=True,
+                                   editable=False)
+    self_report_name = models.CharField(_("tên tệp báo cáo"), max_length=255, blank=True, editable=False)
+    self_report_sha256 = models.CharField(_("mã băm báo cáo"), max_length=64, blank=True, editable=False)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -60,6 +75,10 @@ class EvaluationPeriod(models.Model):
             models.UniqueConstraint(
                 fields=["year", "framework", "subject"], name="period_unique_year_framework_subject",
                 violation_error_message=_("Đã có kỳ đánh giá cho đối tượng và bộ chỉ số này trong năm."),
+            ),
+            models.UniqueConstraint(
+                fields=["round", "subject"], name="period_unique_round_subject",
+                violation_error_message=_("Đối tượng này đã có trong đợt đánh giá."),
             ),
         ]
 
@@ -74,6 +93,10 @@ class EvaluationPeriod(models.Model):
     def is_frozen(self) -> bool:
         """Published or closed: the period's figures are final and read-only everywhere."""
         return self.status in FROZEN_STATUSES
+
+    @property
+    def is_self_locked(self) -> bool:
+        return self.self_locked_at is not None
 
     def previous(self):
         """The same subject's latest earlier period (its framework may be another version:

@@ -21,7 +21,8 @@ class ScoreQuerySet(models.QuerySet):
 
         `right` is a `choices.Right`. Who: Home Affairs staff and leaders view every
         score, agency staff the scores their agency answers for (`responsible_agency`) or
-        supports; only the responsible agency's staff self-assess and explain; only Home
+        supports, a round's council every score of its round (appraisers and members also
+        appraise them, except their own unit's: `policy.can_appraise`); only the responsible agency's staff self-assess and explain; only Home
         Affairs staff review, appraise and administer. When: each right narrows to the
         period statuses in which it can apply (`scorecards.policy.RIGHT_STATUSES`).
         Deadlines, exceptions and score states are per score: `policy.capabilities`.
@@ -31,22 +32,35 @@ class ScoreQuerySet(models.QuerySet):
 
         if not user or not user.is_authenticated:
             return self.none()
+        from .rounds import CouncilMember
+
         if right == Right.VIEW:
             if sees_everything(user):
                 return self
+            # A council seat reads every scorecard of its round.
+            seated = Exists(CouncilMember.objects.filter(round_id=OuterRef("period__round_id"), user=user))
             if not user.agency_id:
-                return self.none()
+                return self.filter(seated)
             from .periods import Assignment
 
             supports = Exists(Assignment.objects.filter(
                 supporting_agencies=user.agency_id, period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id")))
-            return self.filter(Q(responsible_agency_id=user.agency_id) | supports)
+            return self.filter(Q(responsible_agency_id=user.agency_id) | supports | seated)
         if right in (Right.SELF_ASSESS, Right.EXPLAIN):
             if not is_agency_staff(user):
                 return self.none()
             qs = self.filter(responsible_agency_id=user.agency_id)
         elif can_manage(user):
             qs = self
+        elif right == Right.APPRAISE:
+            # Council members and appraisers of a round, never on their own unit's scorecard.
+            from scorecards.choices import CouncilRole
+
+            appraising = Exists(CouncilMember.objects.filter(round_id=OuterRef("period__round_id"), user=user,
+                                                             role__in=CouncilRole.appraising()))
+            qs = self.filter(appraising)
+            if user.agency_id:
+                qs = qs.exclude(period__subject_id=user.agency_id)
         else:
             return self.none()
         return qs.filter(period__status__in=RIGHT_STATUSES[right])
@@ -77,6 +91,15 @@ class Score(models.Model):
     # Who answers for the score: the lead agency of its assignment, kept in step by
     # Assignment.save()/delete() and set when the row is created (services.periods), so
     # that visibility and write rights are one filter and no view recomputes them.
+    not_applicable = models.BooleanField(
+        _("không áp dụng"), default=False,
+        help_text=_("Đơn vị không có nội dung này (ví dụ không có thủ tục hành chính): điểm tối đa của tiêu chí "
+                    "ra khỏi tổng của đơn vị và kết quả được quy về thang 100."),
+    )
+    explanation_requested = models.BooleanField(
+        _("yêu cầu giải trình"), default=False,
+        help_text=_("Hội đồng thẩm định yêu cầu đơn vị giải trình tiêu chí này ở vòng giải trình."),
+    )
     responsible_agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị chủ trì"), null=True, blank=True, editable=False,
         on_delete=models.PROTECT, related_name="responsible_scores",
@@ -155,6 +178,8 @@ class Score(models.Model):
             is_leaf = not criterion.children.exists()
         if not is_leaf:
             raise ValidationError(_("Tiêu chí %(code)s có tiêu chí con: chỉ chấm điểm ở tiêu chí lá.") % {"code": criterion.code})
+        if self.not_applicable and any(getattr(self, n) is not None for n in self.POINT_FIELDS):
+            raise ValidationError(_("Tiêu chí %(code)s không áp dụng với đơn vị: không chấm điểm.") % {"code": criterion.code})
         if self.self_points is not None and not criterion.is_self_assessed:
             errors["self_points"] = _(
                 "Tiêu chí %(code)s được chấm qua %(source)s: không có điểm tự đánh giá."

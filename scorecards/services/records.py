@@ -51,6 +51,12 @@ def _frozen_by():
         m.SipasExpectation: by_period,
         ReportRecord: (lambda o: Q(pk=o.period_id), frozenset({PeriodStatus.CLOSED})),
         m.EvidenceDocument: (lambda o: Q(scores=o.score_id), FROZEN_STATUSES),
+        # A province's own round: its set-up is final once its scorecards are published.
+        m.Round: (lambda o: Q(round_id=o.pk) if o.pk else Q(pk__in=[]), FROZEN_STATUSES),
+        m.SubjectGroup: (lambda o: Q(round_id=o.round_id), FROZEN_STATUSES),
+        m.GradeBand: (lambda o: Q(group_id=o.group_id), FROZEN_STATUSES),
+        m.CouncilMember: (lambda o: Q(round_id=o.round_id), FROZEN_STATUSES),
+        m.Adjustment: by_period,
         m.Criterion: (lambda o: Q(framework_id=o.framework_id), FROZEN_STATUSES),
         m.Framework: (lambda o: Q(framework_id=o.pk), FROZEN_STATUSES),
         # Published results of a year, and of every earlier year (the report's history

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from scorecards.choices import AuditAction, Right
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
 from scorecards.permissions import can_manage
-from scorecards.policy import RIGHT_STATUSES, capabilities
+from scorecards.policy import RIGHT_STATUSES, can_appraise, capabilities
 
 # Which audit action a changed field belongs to.
 FIELD_ACTIONS = {
@@ -29,13 +29,15 @@ FIELD_ACTIONS = {
     "appraised_points_round2": AuditAction.SCORE_APPRAISED,
     "appraisal_reason": AuditAction.SCORE_APPRAISED,
     "appeal_explanation": AuditAction.SCORE_EXPLAINED,
+    "not_applicable": AuditAction.SCORE_NOT_APPLICABLE,
+    "explanation_requested": AuditAction.SCORE_EXPLANATION_REQUESTED,
 }
 EDITABLE_FIELDS = tuple(FIELD_ACTIONS)
 # The fields each right may write.
 RIGHT_FIELDS = {
     Right.SELF_ASSESS: frozenset({"self_points", "explanation"}),
     Right.EXPLAIN: frozenset({"appeal_explanation"}),
-    Right.APPRAISE: frozenset({"appraised_points", "appraised_points_round2", "appraisal_reason"}),
+    Right.APPRAISE: frozenset({"appraised_points", "appraised_points_round2", "appraisal_reason", "explanation_requested"}),
     Right.ADMINISTER: frozenset(EDITABLE_FIELDS),
 }
 # Rights whose holder is a role (Sở Nội vụ), not the score's own agency.
@@ -88,7 +90,10 @@ def lock_period(period_id: int) -> EvaluationPeriod:
 def check_period_right(period: EvaluationPeriod, actor, right: str) -> None:
     """Raise unless the period's status lets `right` apply (and, for Sở Nội vụ's rights,
     unless the actor is Sở Nội vụ): PermissionDenied for the role, ValidationError for the state."""
-    if right in MANAGER_RIGHTS and not can_manage(actor):
+    if right == Right.APPRAISE and not can_appraise(actor, period):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ và thành viên, thẩm định viên của Hội đồng thẩm định (không thẩm "
+                                 "định đơn vị mình) mới được nhập điểm thẩm định."))
+    if right == Right.ADMINISTER and not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới được nhập, sửa điểm tại đây."))
     period.ensure_writable()
     if period.status not in RIGHT_STATUSES[right]:

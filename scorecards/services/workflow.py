@@ -21,7 +21,7 @@ from scorecards.choices import AuditAction, PeriodStatus, Right, ScoreState
 from scorecards.formatting import fmt_points
 from scorecards.models import AgencyException, AuditEvent, EvaluationPeriod, Score
 from scorecards.permissions import can_manage
-from scorecards.policy import PERIOD_TRANSITIONS, SCORE_TRANSITION_ACTIONS, SCORE_TRANSITIONS, capabilities
+from scorecards.policy import PERIOD_TRANSITIONS, can_appraise, SCORE_TRANSITION_ACTIONS, SCORE_TRANSITIONS, capabilities
 from scorecards.services.scoring import ScoreChange, apply_score_changes, lock_period, stale_message
 
 
@@ -56,7 +56,12 @@ def require(actor, score, right: str):
     caps = capabilities(actor, score)
     if caps.allows(right):
         return caps
-    holder = caps.responsible if right in (Right.SELF_ASSESS, Right.EXPLAIN) else can_manage(actor)
+    if right in (Right.SELF_ASSESS, Right.EXPLAIN):
+        holder = caps.responsible
+    elif right == Right.APPRAISE:
+        holder = can_appraise(actor, score.period)
+    else:
+        holder = can_manage(actor)
     if not holder:
         raise PermissionDenied(caps.refusal(right))
     score.period.ensure_writable()
@@ -208,6 +213,8 @@ def change_period_status(period_id: int, to_status: str, *, actor, reason: str =
     if not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới được chuyển giai đoạn."))
     period = lock_period(period_id)
+    if period.round_id:
+        raise ValidationError(_("Phiếu đánh giá thuộc đợt đánh giá của tỉnh: chuyển giai đoạn cho cả đợt."))
     if from_status and from_status != period.status:
         # The page was opened before someone else moved the period: its button is stale.
         raise ValidationError(_("Kỳ đánh giá năm %(year)s vừa được chuyển sang “%(status)s”; tải lại trang trước khi "
