@@ -44,7 +44,8 @@ class WorkspaceFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.filters["period"].queryset = EvaluationPeriod.objects.filter(status__in=OPEN_STATUSES).select_related("subject")
+        self.filters["period"].queryset = (EvaluationPeriod.objects.outside_rounds().filter(status__in=OPEN_STATUSES)
+                                           .select_related("subject"))
         fields = Criterion.objects.filter(parent__isnull=True, framework__periods__status__in=OPEN_STATUSES)
         codes = sorted({(c.code, c.name) for c in fields.only("code", "name")}, key=lambda cn: code_sort_key(cn[0]))
         self.filters["field"].extra["choices"] = [(code, f"{code}. {name}") for code, name in codes]
@@ -74,7 +75,8 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("Hành động"), choices=AuditAction.choices, empty_label=_("Mọi hành động"))
     period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"))
     agency = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Agency.objects.filter(kind__in=[
-        Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE]))
+        Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE, Agency.Kind.COMMUNE, Agency.Kind.CENTRAL,
+        Agency.Kind.SERVICE_UNIT]))
     actor = django_filters.ModelChoiceFilter(label=_("Người thực hiện"), queryset=User.objects.order_by("username"))
     code = django_filters.CharFilter(label=_("Mã tiêu chí"), field_name="score__criterion__code")
     after = django_filters.DateFilter(label=_("Từ ngày"), field_name="created_at", lookup_expr="date__gte",

@@ -67,7 +67,7 @@ def find_period(year: int, period_id: int | None = None) -> EvaluationPeriod:
 
 
 def periods_of_year(year: int) -> list[EvaluationPeriod]:
-    return list(_base().filter(year=year).order_by("subject__order", "subject__name", "pk"))
+    return list(_base().outside_rounds().filter(year=year).order_by("subject__order", "subject__name", "pk"))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, IllustrativeMixin, GuardedAdmin
     only on the progress board, through policy.PERIOD_TRANSITIONS."""
 
     list_display = ("year_label", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
-    list_filter = ("status", "framework", "is_illustrative")
+    list_filter = ("status", ("round", admin.EmptyFieldListFilter), "round", "framework", "is_illustrative")
     list_select_related = ("subject", "framework")
     readonly_fields = ("status", "board_link")
     fields = ("year", "subject", "framework", "sipas_questionnaire", "status", "board_link", "self_assessment_deadline",
@@ -56,6 +56,10 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, IllustrativeMixin, GuardedAdmin
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status != "draft":
             readonly += ["year", "subject", "framework"]  # agencies' work hangs on them
+        if obj is not None and obj.round_id:
+            # A unit's scorecard in a round: set up, stepped and dated by its round.
+            readonly += ["year", "subject", "framework", "self_assessment_deadline", "explanation_deadline",
+                         "is_illustrative"]
         if obj is not None and obj.sipas_values.exists():
             readonly += ["sipas_questionnaire"]  # its values are answers to that questionnaire's indicators
         return readonly

@@ -14,6 +14,11 @@ class PeriodQuerySet(models.QuerySet):
         """Periods of a year whose subject is a province (the default subject)."""
         return self.filter(year=year, subject__kind=Agency.Kind.PROVINCE)
 
+    def outside_rounds(self):
+        """Periods that are not a unit's scorecard in a province's own round (those live on
+        the round's pages: scorecards.views.rounds)."""
+        return self.filter(round__isnull=True)
+
 
 class EvaluationPeriod(models.Model):
     """One year's evaluation of one subject with one framework (kỳ đánh giá).

@@ -11,5 +11,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["periods"] = EvaluationPeriod.objects.select_related("subject", "framework")
+        ctx["periods"] = EvaluationPeriod.objects.outside_rounds().select_related("subject", "framework")
         return ctx

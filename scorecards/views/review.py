@@ -77,8 +77,9 @@ class BoardIndexView(ReadAllRequiredMixin, View):
     """The board of the latest open period (or the latest period)."""
 
     def get(self, request):
-        period = (EvaluationPeriod.objects.filter(status__in=OPEN_STATUSES).order_by("-year", "pk").first()
-                  or EvaluationPeriod.objects.order_by("-year", "pk").first())
+        periods = EvaluationPeriod.objects.outside_rounds()
+        period = (periods.filter(status__in=OPEN_STATUSES).order_by("-year", "pk").first()
+                  or periods.order_by("-year", "pk").first())
         if period is None:
             messages.info(request, _("Chưa có kỳ đánh giá."))
             return redirect("scorecards:home")
@@ -88,7 +89,7 @@ class BoardIndexView(ReadAllRequiredMixin, View):
 def _switcher() -> list:
     """The board's period links; a year with several subjects names each (two provinces,
     or a province and its own index)."""
-    periods = list(EvaluationPeriod.objects.select_related("subject").order_by("-year", "pk"))
+    periods = list(EvaluationPeriod.objects.outside_rounds().select_related("subject").order_by("-year", "pk"))
     per_year = Counter(p.year for p in periods)
     for p in periods:
         p.shared_year = per_year[p.year] > 1
