@@ -286,7 +286,10 @@ def capabilities(user, score, *, now: datetime | None = None) -> Capabilities:
     self_assess = responsible and self_refusal is None
     explain = responsible and explain_refusal is None
     transitions = set()
-    for to_state, right in SCORE_TRANSITIONS.get(score.state, {}).items():
+    # A province's round has no per-criterion review: the unit locks its whole scorecard
+    # (services.selflock) and the council appraises it.
+    review_steps = {} if period.round_id else SCORE_TRANSITIONS.get(score.state, {})
+    for to_state, right in review_steps.items():
         if right == Right.SELF_ASSESS and self_assess:
             transitions.add(to_state)
         elif right == Right.REVIEW and manage and period.status in RIGHT_STATUSES[Right.REVIEW]:

@@ -71,6 +71,9 @@ def require(actor, score, right: str):
 def _transition(score, to_state: str, *, actor, version, comment: str = "") -> Score:
     """Move a score locked by lock_score to `to_state`, after the table, the right, the
     submission's content (points and explanation) and the version are checked."""
+    if score.period.round_id:
+        raise ValidationError(_("Trong đợt đánh giá của tỉnh không gửi, duyệt từng tiêu chí: đơn vị chốt điểm cả phiếu, "
+                                "Hội đồng thẩm định chấm điểm."))
     right = SCORE_TRANSITIONS.get(score.state, {}).get(to_state)
     if right is None:
         raise ValidationError(_("Không thể chuyển tiêu chí %(code)s từ “%(from)s” sang “%(to)s”.") % {

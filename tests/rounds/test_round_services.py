@@ -320,3 +320,16 @@ def test_adjustment_bad_input_changes_nothing(small_round, dept_user, dept_perio
     with pytest.raises(PermissionDenied):
         adjustments.save_adjustment(dept_period.pk, {"kind": AdjustmentKind.BONUS, "content": "X"}, actor=commune_user)
     assert Adjustment.objects.count() == before
+
+
+def test_no_per_criterion_review_in_a_round(small_round, dept_user, dept_period):
+    from scorecards.services.workflow import submit_score
+
+    fill_self(dept_period)
+    Score.objects.filter(period=dept_period).update(explanation="Có văn bản")
+    score = Score.objects.with_related().filter(period=dept_period, criterion__code="1.1.1").get()
+    assert capabilities(dept_user, score).transitions == frozenset()
+    with pytest.raises((ValidationError, PermissionDenied)):
+        submit_score(score.pk, actor=dept_user, version=score.version)
+    score.refresh_from_db()
+    assert score.state == "draft"
