@@ -188,8 +188,17 @@ def sees_round(user, round_id) -> bool:
     return sees_everything(user) or council_seat(user, round_id) is not None
 
 
+def is_unit_staff(user, period) -> bool:
+    """Whether the user works for the subject of a province's round scorecard: its staff,
+    Sở Nội vụ's own officers included for Sở Nội vụ's scorecard (it is a unit like the others)."""
+    return bool(period.round_id and user.is_authenticated and user.agency_id and user.agency_id == period.subject_id)
+
+
 def is_responsible(user, score) -> bool:
-    """Whether the user is staff of the agency answering for the score (its lead agency)."""
+    """Whether the user is staff of the agency answering for the score (its lead agency;
+    in a province's round, the unit itself: `is_unit_staff`)."""
+    if score.period.round_id:
+        return is_unit_staff(user, score.period)
     return bool(is_agency_staff(user) and score.responsible_agency_id and score.responsible_agency_id == user.agency_id)
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from scorecards.models import EvaluationPeriod, Framework, SipasQuestionnaire
+from scorecards.models import EvaluationPeriod, Framework, Round, SipasQuestionnaire
 from scorecards.permissions import can_manage
 from scorecards.resources import files, resource_for_model, services
 from scorecards.resources.preview import build
@@ -32,9 +32,10 @@ SEEN_SALT = "scorecards.import.seen"
 
 
 # The model of each kind of scope (resource.scope_kind), and its label on the forms.
-SCOPE_MODELS = {"period": EvaluationPeriod, "framework": Framework, "questionnaire": SipasQuestionnaire}
-SCOPE_LABELS = {"period": _l("Kỳ đánh giá"), "framework": _l("Bộ chỉ số"), "questionnaire": _l("Bộ câu hỏi SIPAS")}
-SCOPE_FIELDS = {"period": "period", "framework": "framework", "questionnaire": "questionnaire"}
+SCOPE_MODELS = {"period": EvaluationPeriod, "framework": Framework, "questionnaire": SipasQuestionnaire, "round": Round}
+SCOPE_LABELS = {"period": _l("Kỳ đánh giá"), "framework": _l("Bộ chỉ số"), "questionnaire": _l("Bộ câu hỏi SIPAS"),
+                "round": _l("Đợt đánh giá của tỉnh")}
+SCOPE_FIELDS = {"period": "period", "framework": "framework", "questionnaire": "questionnaire", "round": "round"}
 
 
 def scope_field(resource_class, **kwargs):
@@ -142,7 +143,7 @@ class TransferAdminMixin(ImportExportMixin):
     # ---- import -------------------------------------------------------------------
     def get_import_form_initial(self, request):
         initial = super().get_import_form_initial(request)
-        for name in ("scope", "period__id__exact", "framework__id__exact", "questionnaire__id__exact"):
+        for name in ("scope", "period__id__exact", "framework__id__exact", "questionnaire__id__exact", "round__id__exact"):
             if request.GET.get(name, "").isdigit():
                 initial["scope"] = request.GET[name]
                 break
@@ -277,7 +278,8 @@ class TransferAdminMixin(ImportExportMixin):
         field = "pk" if self.model is model else f"{SCOPE_FIELDS[kind]}_id"
         ids = list(queryset.order_by().values_list(field, flat=True).distinct()[:2])
         if len(ids) != 1:
-            what = {"period": _("kỳ đánh giá"), "framework": _("bộ chỉ số"), "questionnaire": _("bộ câu hỏi SIPAS")}[kind]
+            what = {"period": _("kỳ đánh giá"), "framework": _("bộ chỉ số"), "questionnaire": _("bộ câu hỏi SIPAS"),
+                    "round": _("đợt đánh giá")}[kind]
             raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": what})
         return model.objects.get(pk=ids[0])
 

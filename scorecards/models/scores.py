@@ -47,9 +47,12 @@ class ScoreQuerySet(models.QuerySet):
                 supporting_agencies=user.agency_id, period_id=OuterRef("period_id"), criterion_id=OuterRef("criterion_id")))
             return self.filter(Q(responsible_agency_id=user.agency_id) | supports | seated)
         if right in (Right.SELF_ASSESS, Right.EXPLAIN):
-            if not is_agency_staff(user):
+            if not user.agency_id:
                 return self.none()
             qs = self.filter(responsible_agency_id=user.agency_id)
+            if not is_agency_staff(user):
+                # Sở Nội vụ's officers self-assess only Sở Nội vụ's own scorecard in a round.
+                qs = qs.filter(period__round__isnull=False)
         elif can_manage(user):
             qs = self
         elif right == Right.APPRAISE:

@@ -8,11 +8,19 @@ from .assignments import AssignmentResource
 from .criteria import CriterionResource
 from .questionnaire import QuestionnaireResource
 from .results import NationalResultResource
+from .round_appraisal import RoundAppraisalResource
+from .round_grade_bands import GradeBandResource
+from .round_not_applicable import NotApplicableResource
+from .round_subjects import RoundSubjectsResource
+from .round_survey import RoundSurveyResource
 from .scores import ScoreResource
 from .sipas import SipasValueResource
 
 RESOURCES = {r.slug: r for r in (AgencyResource, ProvinceResource, CriterionResource, AssignmentResource, ScoreResource,
-                                 SipasValueResource, NationalResultResource, QuestionnaireResource)}
+                                 SipasValueResource, NationalResultResource, QuestionnaireResource,
+                                 # A province's own round (scope: the round, `--round ID`).
+                                 RoundSubjectsResource, NotApplicableResource, RoundAppraisalResource, RoundSurveyResource,
+                                 GradeBandResource)}
 
 
 def get_resource(slug: str):

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from scorecards.choices import AdjustmentKind, AuditAction, Right
 from scorecards.models import Adjustment, AuditEvent
-from scorecards.permissions import can_manage, is_agency_staff
-from scorecards.policy import RIGHT_STATUSES, can_appraise, window_refusal
+from scorecards.permissions import can_manage
+from scorecards.policy import RIGHT_STATUSES, can_appraise, is_unit_staff, window_refusal
 from scorecards.services.evidence import _delete_file_on_rollback, check_upload
 from scorecards.services.scoring import lock_period
 
@@ -38,7 +38,7 @@ def _role(actor, period) -> str:
         if period.status not in RIGHT_STATUSES[Right.APPRAISE]:
             raise ValidationError(_("Chỉ ghi điểm thưởng, điểm trừ khi thẩm định (giai đoạn thẩm định, giải trình)."))
         return "appraiser"
-    if is_agency_staff(actor) and actor.agency_id == period.subject_id and period.round_id:
+    if is_unit_staff(actor, period):
         refusal = window_refusal(period, actor.agency_id, Right.SELF_ASSESS)
         if refusal:
             raise ValidationError(refusal)

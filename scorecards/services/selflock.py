@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from scorecards.choices import AuditAction, Right
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
-from scorecards.permissions import can_manage, is_agency_staff
-from scorecards.policy import window_refusal
+from scorecards.permissions import can_manage
+from scorecards.policy import is_unit_staff, window_refusal
 from scorecards.services.evidence import _delete_file_on_rollback, check_upload
 from scorecards.services.scoring import lock_period
 from scorecards.services.ranking import SURVEY_SOURCES
@@ -27,7 +27,7 @@ MAX_LISTED = 10
 def _require_unit(actor, period: EvaluationPeriod):
     if not period.round_id:
         raise ValidationError(_("Chỉ phiếu của đợt đánh giá của tỉnh mới chốt điểm theo đơn vị."))
-    if not (is_agency_staff(actor) and actor.agency_id == period.subject_id):
+    if not is_unit_staff(actor, period):
         raise PermissionDenied(_("Chỉ cán bộ của %(s)s mới chốt hoặc rút chốt điểm tự đánh giá của đơn vị.") % {
             "s": period.subject})
 

@@ -141,7 +141,7 @@ class ScoreDetailView(LoginRequiredMixin, View):
             "can_edit": caps.self_assess, "edit_refusal": caps.self_assess_refusal,
             "can_explain": caps.explain,
             "show_appraisal": score.appraised_points is not None or score.appraised_points_round2 is not None,
-            "lost_points": policy.lost_points(score),
+            "lost_points": policy.explanation_due(score),
             "can_submit": caps.submit, "can_accept": caps.accept, "can_return": caps.return_,
             "can_appraise": caps.appraise,
             "deadline": deadline_of(score),

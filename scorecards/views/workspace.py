@@ -8,7 +8,7 @@ from django_tables2 import SingleTableMixin
 
 from scorecards.choices import OPEN_STATUSES
 from scorecards.filters import WorkspaceFilter
-from scorecards.models import EvidenceDocument, Score, ScoringSource
+from scorecards.models import EvaluationPeriod, EvidenceDocument, Score, ScoringSource
 from scorecards.permissions import is_agency_staff
 from scorecards.tables import ScoreTable
 from scorecards.views.home import HomeView
@@ -56,7 +56,16 @@ class WorkspaceView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title
+        ctx["round_scorecards"] = own_round_scorecards(self.request.user)
         return ctx
+
+
+def own_round_scorecards(user) -> list:
+    """The scorecards of the user's unit in the province's own rounds (agency staff only), newest first."""
+    if not is_agency_staff(user):
+        return []
+    return list(EvaluationPeriod.objects.filter(round__isnull=False, subject_id=user.agency_id)
+                .select_related("round", "group").order_by("-year", "-round_id"))
 
 
 def home(request, *args, **kwargs):

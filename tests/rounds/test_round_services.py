@@ -333,3 +333,22 @@ def test_no_per_criterion_review_in_a_round(small_round, dept_user, dept_period)
         submit_score(score.pk, actor=dept_user, version=score.version)
     score.refresh_from_db()
     assert score.state == "draft"
+
+
+def test_home_affairs_self_assesses_its_own_scorecard_in_a_round(officer, small_round):
+    from scorecards.models import Agency
+    from scorecards.policy import is_responsible
+
+    if officer.agency_id is None:
+        officer.agency = Agency.objects.get(code="so-noi-vu")
+        officer.save()
+    group = small_round.test_groups["so"]
+    [period] = rounds.add_subjects(group.pk, [officer.agency], actor=officer)
+    fill_self(period)
+    score = Score.objects.with_related().filter(period=period, criterion__code="1.1.1").get()
+    assert is_responsible(officer, score) and capabilities(officer, score).self_assess
+    assert Score.objects.for_user(officer, Right.SELF_ASSESS).filter(period=period).count() == 12
+    assert not Score.objects.for_user(officer, Right.SELF_ASSESS).filter(period__round__isnull=True).exists()
+    selflock.lock_self_assessment(period.pk, report(), actor=officer)
+    period.refresh_from_db()
+    assert period.self_locked_by == officer

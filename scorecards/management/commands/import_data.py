@@ -1,5 +1,8 @@
-"""python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE | --questionnaire CODE]
+"""python manage.py import_data KIND FILE [--year Y | --period ID | --framework CODE | --questionnaire CODE | --round ID]
 [--dry-run] [--user NAME]
+
+The kinds of a province's own round (round_subjects, not_applicable, round_appraisal,
+round_survey, grade_bands) take --round ID (or --year Y when the year has one round).
 
 Writes as --user (or $CCHC_USER), a Sở Nội vụ officer: the audit log names the real author.
 
@@ -11,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from scorecards.models import Framework, SipasQuestionnaire, User
+from scorecards.models import Framework, Round, SipasQuestionnaire, User
 from scorecards.services.periods import resolve_period
 from scorecards.resources import services
 from scorecards.resources import RESOURCES, get_resource
@@ -36,7 +39,36 @@ def command_actor(username: str | None, *, required: bool):
     return actor
 
 
+def resolve_round(kind, options):
+    """The round of --round ID, or the only round of --year; CommandError naming the rounds otherwise."""
+    round_id, year = options.get("round"), options.get("year")
+    if round_id is not None:
+        round_ = Round.objects.filter(pk=round_id).first()
+        if round_ is None:
+            raise CommandError(_("Không có đợt đánh giá #%(id)s.") % {"id": round_id})
+        if year is not None and round_.year != year:
+            raise CommandError(_("Đợt đánh giá #%(id)s thuộc năm %(actual)s, không phải năm %(year)s.") % {
+                "id": round_id, "actual": round_.year, "year": year})
+        return round_
+    rounds = list(Round.objects.filter(year=year) if year is not None else Round.objects.all())
+    if year is not None and len(rounds) == 1:
+        return rounds[0]
+    listed = "; ".join(f"#{r.pk} {r.name} ({r.year})" for r in rounds[:10]) or _("chưa có đợt nào")
+    if year is not None and not rounds:
+        raise CommandError(_("Không có đợt đánh giá nào năm %(year)s.") % {"year": year})
+    if year is not None:
+        raise CommandError(_("Năm %(year)s có nhiều đợt đánh giá; chọn bằng --round ID. Các đợt: %(rounds)s.") % {
+            "year": year, "rounds": listed})
+    raise CommandError(_("Loại dữ liệu “%(kind)s” thuộc một đợt đánh giá của tỉnh: cần --round ID. Các đợt: %(rounds)s.") % {
+        "kind": kind.slug, "rounds": listed})
+
+
 def resolve_scope(kind, options):
+    if kind.scope_kind == "round":
+        return resolve_round(kind, options)
+    if options.get("round") is not None:
+        raise CommandError(_("--round chỉ dùng cho dữ liệu của đợt đánh giá của tỉnh (%(kinds)s).") % {
+            "kinds": ", ".join(slug for slug, r in sorted(RESOURCES.items()) if r.scope_kind == "round")})
     if kind.scope_kind == "period":
         return resolve_period(options.get("year"), options.get("period"))
     if kind.scope_kind == "framework":
@@ -69,6 +101,8 @@ def add_scope_arguments(parser):
     parser.add_argument("--period", type=int, help=_("Mã số (ID) kỳ đánh giá, khi một năm có nhiều kỳ."))
     parser.add_argument("--framework", help=_("Mã bộ chỉ số (cho tiêu chí)."))
     parser.add_argument("--questionnaire", help=_("Mã bộ câu hỏi SIPAS (cho bộ câu hỏi)."))
+    parser.add_argument("--round", type=int, help=_("Mã số (ID) đợt đánh giá của tỉnh (cho đối tượng, tiêu chí không áp "
+                                                    "dụng, điểm thẩm định, điểm điều tra, mức xếp loại)."))
 
 
 class Command(BaseCommand):
