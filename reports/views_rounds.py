@@ -1,0 +1,108 @@
+"""Downloads of a round's printed documents: the results annex (PDF, DOCX, XLSX; one group
+with ?group=CODE), each subject's own scorecard (PDF, XLSX) and the analysis report (HTML
+preview and PDF). Who may download what: reports.services.round_docs.access."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from scorecards.models import EvaluationPeriod, Round
+from scorecards.policy import sees_round
+
+from .services import round_docs
+from .services.round_docs import access
+from .services.round_docs.analysis import build_analysis
+
+
+def _round(round_id: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("province"), pk=round_id)
+
+
+def _file(document: round_docs.RenderedFile) -> HttpResponse:
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = document.content_disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _refuse(refusal: str | None):
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+@login_required
+def annex(request, round_id: int, fmt: str):
+    round_ = _round(round_id)
+    _refuse(access.annex_refusal(request.user, round_))
+    if fmt not in round_docs.ANNEX_FORMATS:
+        raise Http404(_("Không có định dạng này."))
+    try:
+        group = round_docs.find_group(round_, request.GET.get("group", "").strip() or None)
+    except round_docs.DocumentError as exc:
+        raise Http404(str(exc)) from None
+    return _file(round_docs.render_annex(round_, fmt, group))
+
+
+@login_required
+def scorecard(request, period_id: int, fmt: str):
+    period = get_object_or_404(EvaluationPeriod.objects.filter(round__isnull=False), pk=period_id)
+    _refuse(access.scorecard_refusal(request.user, period))
+    if fmt not in round_docs.SCORECARD_FORMATS:
+        raise Http404(_("Không có định dạng này."))
+    return _file(round_docs.render_scorecard(period, fmt))
+
+
+@login_required
+def analysis(request, round_id: int):
+    round_ = _round(round_id)
+    _refuse(access.analysis_refusal(request.user, round_))
+    return render(request, "reports/round_analysis.html", {
+        "a": build_analysis(round_),
+        "pdf_url": reverse("round_reports:analysis_pdf", args=[round_.pk]),
+        "downloads_url": reverse("round_reports:downloads", args=[round_.pk]),
+        "illustrative_mark": round_docs.common.illustrative_mark(),
+        "illustrative_sentence": round_docs.common.illustrative_sentence(),
+    })
+
+
+@login_required
+def analysis_pdf(request, round_id: int):
+    round_ = _round(round_id)
+    _refuse(access.analysis_refusal(request.user, round_))
+    return _file(round_docs.render_analysis(round_, "pdf"))
+
+
+@login_required
+def downloads(request, round_id: int):
+    """The round's documents the user may download: the annex (whole and per group), the
+    analysis, and the scorecards (every subject's, or the unit's own)."""
+    round_ = _round(round_id)
+    user = request.user
+    _refuse(access.downloads_refusal(user, round_))
+    whole = sees_round(user, round_.pk)
+    periods = EvaluationPeriod.objects.filter(round=round_).select_related("subject", "group") \
+        .order_by("group__order", "group__pk", "subject__order", "subject__name")
+    if not whole:
+        periods = periods.filter(subject_id=user.agency_id)
+    groups = list(round_.groups.order_by("order", "pk"))
+    annex_ok = access.annex_refusal(user, round_) is None
+
+    def annex_links(code=None):
+        query = f"?group={code}" if code else ""
+        return [(fmt.upper(), reverse("round_reports:annex", args=[round_.pk, fmt]) + query) for fmt in round_docs.ANNEX_FORMATS]
+
+    return render(request, "reports/round_downloads.html", {
+        "round": round_,
+        "annex_ok": annex_ok,
+        "annex_refusal": access.annex_refusal(user, round_),
+        "annex_all": annex_links() if annex_ok else [],
+        "annex_groups": [(g, annex_links(g.code)) for g in groups] if annex_ok else [],
+        "analysis_ok": whole,
+        "analysis_url": reverse("round_reports:analysis", args=[round_.pk]),
+        "analysis_pdf_url": reverse("round_reports:analysis_pdf", args=[round_.pk]),
+        "scorecards": [(p, [(fmt.upper(), reverse("round_reports:scorecard", args=[p.pk, fmt]))
+                            for fmt in round_docs.SCORECARD_FORMATS]) for p in periods],
+        "whole": whole,
+    })
