@@ -160,7 +160,7 @@ def test_the_preview_links_the_other_period_of_the_same_year(client_for, officer
 def test_the_home_page_links_each_period_to_its_own_reports(client_for, leader, period_2024, other):
     html = client_for(leader).get("/").content.decode()
     hrefs = report_links(html)
-    for period in EvaluationPeriod.objects.outside_rounds()  # a round's scorecards have their own pages:
+    for period in EvaluationPeriod.objects.outside_rounds():  # a round's scorecards have their own pages
         assert f"/reports/{period.year}/?period={period.pk}" in hrefs
         assert f"/reports/{period.year}/tong-quan/?period={period.pk}" in hrefs
     assert all(re.search(r"\?period=\d+$", h) for h in hrefs)
