@@ -3,11 +3,16 @@
 Used by the report, the scorecard and error messages, so every screen writes numbers the
 same way whatever language the browser asks for.
 """
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def quantize(value, places: int) -> Decimal:
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """`value` rounded half up to `places`; a value too large to round (1E+1000, typed into
+    a form) is returned as it is, so that the message refusing it can still be written."""
+    try:
+        return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return Decimal(value)
 
 
 def fmt_number(value, places: int = 2, strip: bool = False) -> str:

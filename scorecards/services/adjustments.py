@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from scorecards.choices import AdjustmentKind, AuditAction, Right
+from scorecards.formatting import fmt_points
 from scorecards.models import Adjustment, AuditEvent
 from scorecards.permissions import can_manage
 from scorecards.policy import RIGHT_STATUSES, can_appraise, is_unit_staff, window_refusal
@@ -88,6 +89,11 @@ def save_adjustment(period_id: int, values: dict, *, actor, adjustment_id: int |
     diff = {k: (getattr(adj, k), v) for k, v in values.items() if getattr(adj, k) != v}
     for k, (_old, new) in diff.items():
         setattr(adj, k, new)
+    cap = period.group.bonus_cap if period.group_id else None
+    if adj.kind == AdjustmentKind.BONUS and cap is not None and any(
+            v is not None and v > cap for v in (adj.claimed_points, adj.points)):
+        raise ValidationError(_("Điểm thưởng tối đa của nhóm là %(cap)s điểm: không ghi quá mức này.") % {
+            "cap": fmt_points(cap)})
     checked = check_upload(evidence) if evidence is not None else None
     adj.full_clean(exclude=["period", "created_by", "updated_by", "evidence"])
     if not diff and checked is None and adj.pk:

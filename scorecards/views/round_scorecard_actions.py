@@ -156,6 +156,11 @@ def _adjustment_role(request, period):
     return role, refusal
 
 
+
+def _id(value) -> int:
+    """A posted row id as an int; anything else is 0 (no such row: 404, never a 500)."""
+    return int(value) if str(value or "").isdigit() else 0
+
 def _save_adjustment(view, request, period):
     role, refusal = _adjustment_role(request, period)
     if role is None:
@@ -163,7 +168,7 @@ def _save_adjustment(view, request, period):
         return _back(period)
     adjustment = None
     if request.POST.get("adjustment"):
-        adjustment = get_object_or_404(period.adjustments, pk=request.POST["adjustment"])
+        adjustment = get_object_or_404(period.adjustments, pk=_id(request.POST["adjustment"]))
     form = AdjustmentForm(request.POST, request.FILES, role=role, adjustment=adjustment)
     if form.is_valid():
         try:
@@ -184,7 +189,7 @@ def _save_adjustment(view, request, period):
 
 
 def _delete_adjustment(view, request, period):
-    adjustment = get_object_or_404(period.adjustments, pk=request.POST.get("adjustment") or 0)
+    adjustment = get_object_or_404(period.adjustments, pk=_id(request.POST.get("adjustment")))
     try:
         adjustment_service.delete_adjustment(adjustment.pk, actor=request.user)
     except ValidationError as exc:

@@ -39,6 +39,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, output, format, round_id=None, group=None, **options):
         target = Path(output)
+        if not output.strip() or target.is_dir():
+            raise CommandError(_("--output phải là đường dẫn một tệp (không phải thư mục): %(p)s") % {"p": output or "''"})
+        if target.suffix.lower().lstrip(".") != format:
+            raise CommandError(_("Tệp %(p)s không có đuôi .%(f)s của định dạng đã chọn.") % {"p": target, "f": format})
         if not target.parent.exists():
             raise CommandError(_("Thư mục %(dir)s không tồn tại.") % {"dir": target.parent})
         round_ = choose_round(year, round_id)

@@ -1,0 +1,53 @@
+"""What a new user's attack found: each case is a clear refusal, never a 500."""
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from scorecards.choices import AdjustmentKind
+from scorecards.models import Adjustment, Score
+from scorecards.services import adjustments
+
+
+def test_a_lock_without_author_still_opens_the_page(client, officer, dept_period):
+    dept_period.self_locked_at = timezone.now()
+    dept_period.save(update_fields=["self_locked_at"])
+    client.force_login(officer)
+    response = client.get(f"/dot-danh-gia/phieu/{dept_period.pk}/")
+    assert response.status_code == 200 and "người chốt: –" in response.content.decode()
+
+
+def test_a_huge_number_in_the_grid_is_refused_with_a_message(client, dept_user, dept_period):
+    score = Score.objects.get(period=dept_period, criterion__code="1.1.1")
+    client.force_login(dept_user)
+    response = client.post(f"/dot-danh-gia/phieu/{dept_period.pk}/", {
+        "action": "save_self", f"s{score.pk}-self_points": "1E+1000", f"s{score.pk}-explanation": "x",
+        f"s{score.pk}-version": score.version})
+    assert response.status_code in (200, 400)
+    score.refresh_from_db()
+    assert score.self_points is None
+
+
+@pytest.mark.parametrize("action", ["delete_adjustment", "save_adjustment"])
+def test_a_forged_adjustment_id_is_a_404(client, dept_user, dept_period, action):
+    client.force_login(dept_user)
+    response = client.post(f"/dot-danh-gia/phieu/{dept_period.pk}/", {"action": action, "adjustment": "abc"})
+    assert response.status_code == 404
+
+
+def test_a_bonus_claim_above_the_cap_is_refused(small_round, dept_user, dept_period):
+    with pytest.raises(ValidationError) as exc:
+        adjustments.save_adjustment(dept_period.pk, {"kind": AdjustmentKind.BONUS, "content": "Thưởng lớn",
+                                                     "claimed_points": D(99)}, actor=dept_user)
+    assert "tối đa của nhóm là 3 điểm" in exc.value.messages[0]
+    assert not Adjustment.objects.filter(period=dept_period).exists()
+
+
+@pytest.mark.parametrize("output, fmt", [("{tmp}", "pdf"), ("", "pdf"), ("{tmp}/phu-luc.pdf", "xlsx")])
+def test_render_ranking_refuses_bad_outputs(small_round, tmp_path, output, fmt):
+    with pytest.raises(CommandError):
+        call_command("render_ranking", "--year", "2025", "--round", str(small_round.pk), "--format", fmt,
+                     "--output", output.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
