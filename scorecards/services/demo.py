@@ -49,7 +49,8 @@ def load_data() -> dict:
 
 
 @transaction.atomic
-def load_demo(password: str | None = None, stdout=None) -> dict:
+def load_demo(password: str | None = None, stdout=None, rounds: bool = True) -> dict:
+    """`rounds`: also load the illustrative rounds of the province's own index (services.demo_rounds)."""
     data = load_data()
     province, _ = upsert(Province, {"code": data["province"]["code"]}, {"name": data["province"]["name"]})
     agencies = _load_agencies(data, province)
@@ -144,6 +145,11 @@ def load_demo(password: str | None = None, stdout=None) -> dict:
         group = Group.objects.get(name=ROLE_GROUPS[role])
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
+
+    if rounds:
+        from scorecards.services.demo_rounds import load_demo_rounds
+
+        created_passwords.update(load_demo_rounds(province, password=password))
 
     from reports.demo import load_report_demo
 
