@@ -18,7 +18,7 @@ def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("input[type=submit]")
     page.click("text=Kỳ đánh giá")
-    row = page.locator("tr", has_text="2024")
+    row = page.locator("tr", has_text="2024").filter(has_text=period.subject.name)  # not a round unit's scorecard
     row.locator("text=Mở bảng điểm").click()
     field2_self = page.locator('tbody[data-field="2"] [data-subtotal="self"]')
     assert field2_self.inner_text() == "6"
