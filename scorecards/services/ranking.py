@@ -17,7 +17,10 @@ Hà Nội 2022, Khánh Hòa):
 - Grade: the group's highest band whose `min_points` the total reaches (GradeBand).
 - Against last year: the subject's period in the province's previous round (same agency,
   or the agency whose work it took over, Agency.successor), its total, rank and grade on
-  the same basis; field points compared through scorecards.services.lineage.
+  the same basis; field points compared through scorecards.services.lineage. A move in
+  places is stated only when both years ranked the same number of units in the group
+  (14 departments in 2025 against 19 in 2024 is not "up five places"); otherwise both
+  ranks are shown with their bases, as for the national index (issue on years that change).
 
 Every figure is a Decimal in points (of 100) with three places; percentages are the same
 numbers. The functions read a whole group in a fixed number of queries, whatever its size.
@@ -117,6 +120,7 @@ class SubjectResult:
     total: Decimal
     complete: bool  # every applicable, non-survey leaf has points on the basis
     rank: int = 0
+    group_size: int = 0  # units ranked in the group: the base of the rank ("3/14")
     grade: str = ""
     previous: SubjectResult | None = None
     not_applicable_codes: list[str] = field(default_factory=list)
@@ -131,9 +135,18 @@ class SubjectResult:
         return None if self.previous is None else self.total - self.previous.total
 
     @property
+    def rank_label(self) -> str:
+        """The rank with its base: "3/14"."""
+        return f"{self.rank}/{self.group_size}"
+
+    @property
     def rank_change(self) -> int | None:
-        """Places gained against last year (positive: moved up), or None."""
-        return None if self.previous is None else self.previous.rank - self.rank
+        """Places gained against last year (positive: moved up); None without a previous
+        result or when last year's group ranked another number of units (then compare
+        `rank_label` with `previous.rank_label`)."""
+        if self.previous is None or self.previous.group_size != self.group_size:
+            return None
+        return self.previous.rank - self.rank
 
     def field(self, code: str) -> FieldResult | None:
         return next((f for f in self.fields if f.code == code), None)
@@ -239,6 +252,7 @@ def _rank(results: list[SubjectResult], bands: list[GradeBand]) -> list[SubjectR
     ranks = competition_ranks([r.total for r in results])
     for r, rank in zip(results, ranks, strict=True):
         r.rank = rank
+        r.group_size = len(results)
         r.grade = grade_for(r.total, bands)
     return sorted(results, key=lambda r: (r.rank, r.period.subject.name))
 

@@ -335,8 +335,9 @@ class HistoryEntry:
     @property
     def rank_change(self) -> int | None:
         """Places gained against the year before in the same kind of group (positive: up)."""
-        if self.previous is None or self.previous.period.group.subject_kind != self.period.group.subject_kind:
-            return None
+        if self.previous is None or self.previous.period.group.subject_kind != self.period.group.subject_kind \
+                or self.previous.group_size != self.group_size:
+            return None  # another kind of group, or another number of units ranked: ranks shown with their bases
         return self.previous.result.rank - self.result.rank
 
 

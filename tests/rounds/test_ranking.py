@@ -155,7 +155,16 @@ def test_previous_year_through_successor(officer, small_round):
     group = ranking.round_results(small_round)[0]
     a = next(r for r in group.results if r.subject.name == "Sở A")
     assert a.previous is not None and a.previous.total == D("50.000") and a.previous.rank == 2
-    assert a.change == D("50.000") and a.rank_change == 1
+    assert a.change == D("50.000")
+    # 2 units ranked in 2024, 3 in 2025: no "up one place", both ranks with their bases.
+    assert a.rank_change is None and a.rank_label == "1/3" and a.previous.rank_label == "2/2"
+    # The same number of units in both years: the move in places is stated.
+    from tests.factories import AgencyFactory
+
+    rounds_2024_group = previous.test_groups["so"]
+    round_service.add_subjects(rounds_2024_group.pk, [AgencyFactory(code="so-them-2024", name="Sở Thêm")], actor=officer)
+    a = next(r for r in ranking.round_results(small_round)[0].results if r.subject.name == "Sở A")
+    assert a.previous.rank_label == "2/3" and a.rank_change == 1
     b = next(r for r in group.results if r.subject.name == "Sở B")
     assert b.previous is None and b.change is None
 

@@ -351,7 +351,7 @@ def test_scorecard_marks_not_applicable_and_compares_last_year(scored, last_year
     assert (by_code["1"].max_points, by_code["1"].final) == (2, 2)
     assert doc.summary == [
         "Tổng điểm: 81,333 điểm; xếp hạng 2/3 trong nhóm sở, ban, ngành; xếp loại Khá.",
-        "So với năm 2024 (75,000 điểm, hạng 2, xếp loại Trung bình): tổng điểm +6,333 điểm, giữ nguyên thứ hạng.",
+        "So với năm 2024 (75,000 điểm, hạng 2/3, xếp loại Trung bình): tổng điểm +6,333 điểm, giữ nguyên thứ hạng.",
     ]
     assert any(note.startswith("KAD: tiêu chí không áp dụng") for note in doc.notes)
 
@@ -451,7 +451,7 @@ def test_analysis_pdf_text(scored, last_year, officer, pdf_text):
     assert "SỞ NỘI VỤ" in text and "BÁO CÁO" in text
     assert "Kết quả đã được công bố tại Quyết định số 512/QĐ-UBND ngày 20/01/2026 của UBND tỉnh Điện Biên." in text
     assert "Có 01 đơn vị xếp loại thấp hơn năm 2024: Sở B (từ Tốt xuống Khá)." in text
-    assert "1 Sở A 96,83 Tốt 50,00 3 Yếu +2" in text
+    assert "1 Sở A 96,83 Tốt 50,00 3/3 Yếu +2" in text
     assert "1 2.1.1 Nội dung 2.1.1 1 02/03 1,5" in text
 
 

@@ -268,11 +268,13 @@ def test_the_ranking_shares_ranks_on_ties_and_compares_with_last_year(client, of
     so = next(g for g in response.context["groups"] if g.group.code == "so")
     ranks = {r.subject.name: r for r in so.results}
     assert (ranks["Sở A"].rank, ranks["Sở B"].rank, ranks["Sở C"].rank) == (1, 1, 3)
-    assert ranks["Sở A"].change == Decimal("50.000") and ranks["Sở A"].rank_change == 0
-    assert ranks["Sở B"].change == Decimal("100.000") and ranks["Sở B"].rank_change == 1
+    # 2 units ranked in 2024, 3 in 2025: the ranks are shown with their bases, no move in places.
+    assert ranks["Sở A"].change == Decimal("50.000") and ranks["Sở A"].rank_change is None
+    assert ranks["Sở A"].previous.rank_label == "1/2" and ranks["Sở B"].previous.rank_label == "2/2"
+    assert ranks["Sở B"].change == Decimal("100.000") and ranks["Sở B"].rank_change is None
     assert ranks["Sở C"].change is None
     html = response.content.decode()
-    assert "+50" in html and "↑1" in html and "So sánh với kết quả năm 2024" in html
+    assert "+50" in html and "năm trước 2/2" in html and "↑" not in html and "So sánh với kết quả năm 2024" in html
 
 
 def test_the_ranking_filters_one_group(client, leader, small_round):

@@ -68,9 +68,10 @@ class GroupAnalysis:
             prev = r.previous
             rows.append({
                 "rank": r.rank, "unit": r.subject.name, "total": common.num(r.total, 2), "grade": r.grade,
-                "prev_total": common.num(prev.total, 2) if prev else "–", "prev_rank": prev.rank if prev else "–",
+                "prev_total": common.num(prev.total, 2) if prev else "–",
                 "prev_grade": (prev.grade or "–") if prev else "–",
-                "move": (n.signed(r.rank_change, str) if r.rank_change else "0") if prev else "–",
+                "prev_rank": prev.rank_label if prev else "–",
+                "move": "–" if prev is None or r.rank_change is None else (n.signed(r.rank_change, str) if r.rank_change else "0"),
             })
         return rows
 
@@ -183,6 +184,12 @@ def _moves_paragraph(ga: GroupAnalysis, previous_round) -> list[str]:
     compared = ga.compared
     if not compared:
         return [_("Không có đơn vị nào của nhóm có kết quả trong đợt đánh giá năm %(year)s để so sánh.") % {"year": year}]
+    other_base = [r for r in compared if r.rank_change is None]
+    compared = [r for r in compared if r.rank_change is not None]
+    if not compared:
+        return [_("Năm %(year)s nhóm xếp hạng %(old)s đơn vị, năm nay %(new)s đơn vị: không so sánh số bậc; thứ hạng hai năm "
+                  "ghi kèm số đơn vị được xếp hạng.") % {"year": year, "old": n.count(other_base[0].previous.group_size),
+                                                        "new": n.count(other_base[0].group_size)}]
     up = sorted((r for r in compared if r.rank_change > 0), key=lambda r: (-r.rank_change, r.rank))
     down = sorted((r for r in compared if r.rank_change < 0), key=lambda r: (r.rank_change, r.rank))
     same = [r for r in compared if r.rank_change == 0]

@@ -175,9 +175,10 @@ def _summary(doc_result: ranking.SubjectResult, group_size: int, group_name: str
             "total": common.num(r.total, 3), "rank": r.rank, "size": group_size, "group": group_name})
     if r.previous is not None:
         lines.append(_("So với năm %(year)s (%(prev)s điểm, hạng %(prank)s, xếp loại %(pgrade)s): tổng điểm %(change)s điểm, %(move)s.") % {
-            "year": r.previous.period.year, "prev": common.num(r.previous.total, 3), "prank": r.previous.rank,
+            "year": r.previous.period.year, "prev": common.num(r.previous.total, 3), "prank": r.previous.rank_label,
             "pgrade": r.previous.grade or "–", "change": n.signed(r.change, lambda v: common.num(v, 3)),
-            "move": n.rank_move(r.rank_change)})
+            "move": n.rank_move(r.rank_change) if r.rank_change is not None else _("thứ hạng xếp trong nhóm có số đơn vị "
+                                                                                 "khác năm nay")})
     if not r.complete:
         lines.append(_("Còn tiêu chí chưa có điểm thẩm định (tính 0 điểm): kết quả tạm tính."))
     return lines
