@@ -5,6 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecards.forms_scorecard import ScoreRowForm
 from scorecards.models import EvaluationPeriod, NationalResult, ScoringSource
@@ -38,7 +39,8 @@ def scorecard_view(model_admin, request, object_id):
                 for message in getattr(exc, "messages", None) or [str(exc)]:
                     messages.error(request, message)
             else:
-                messages.success(request, _("Đã lưu %(n)d tiêu chí.") % {"n": len(result.changed)})
+                messages.success(request, ngettext("Đã lưu %(n)d tiêu chí.", "Đã lưu %(n)d tiêu chí.", len(result.changed)) % {
+                    "n": len(result.changed)})
                 return redirect(request.path)
         else:
             for f in forms.values():
