@@ -51,3 +51,15 @@ def test_render_ranking_refuses_bad_outputs(small_round, tmp_path, output, fmt):
         call_command("render_ranking", "--year", "2025", "--round", str(small_round.pk), "--format", fmt,
                      "--output", output.format(tmp=tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unpublished_annex_says_it_is_a_draft(small_round, officer):
+    from datetime import date
+
+    from reports.services.round_docs.annex import build_annex
+
+    small_round.decision_number, small_round.decision_date, small_round.decision_signer = "9/QĐ-UBND", date(2026, 1, 2), "A"
+    small_round.save()
+    annex = build_annex(small_round)
+    assert annex.label == "Dự thảo phụ lục" and "Dự thảo – kết quả chưa được công bố" in annex.decision_line
+    assert "9/QĐ-UBND" not in annex.decision_line

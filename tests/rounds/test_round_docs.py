@@ -139,7 +139,9 @@ def test_annex_rows_match_hand_computed_figures(scored):
     assert so.show_adjustments
     assert annex.title == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 CỦA SỞ, BAN, NGÀNH VÀ UBND XÃ, PHƯỜNG"
     assert annex.issuer == "UBND TỈNH ĐIỆN BIÊN"
-    assert annex.decision_line == "(Kèm theo Quyết định số … ngày … của UBND tỉnh Điện Biên)"
+    # Not published yet: a draft, whatever the decision fields hold.
+    assert annex.label == "Dự thảo phụ lục"
+    assert annex.decision_line == "(Dự thảo – kết quả chưa được công bố; giai đoạn: tự đánh giá)"
     assert not annex.landscape
 
 
@@ -209,8 +211,8 @@ def test_annex_pdf_text_and_illustrative_mark_on_every_page(scored, pdf_text):
     assert all("Số liệu minh họa" in page for page in pages)
     text = flat(pdf_text(pdf))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "UBND TỈNH ĐIỆN BIÊN" in text and "Phụ lục" in text
-    assert "(Kèm theo Quyết định số … ngày … của UBND tỉnh Điện Biên)" in text
+    assert "UBND TỈNH ĐIỆN BIÊN" in text and "Dự thảo phụ lục" in text
+    assert "(Dự thảo – kết quả chưa được công bố; giai đoạn: tự đánh giá)" in text
     assert "1 Sở A 3,50 4,00 4,00 95,833 1,000 0,000 96,833 1 Tốt" in text
     assert "2 Sở B 4,00 2,00 4,00 83,333 0,000 2,000 81,333 2 Khá" in text
     assert "3 Sở C (*) 2,00 2,00 4,00 80,000 1,333 0,000 81,333 2 Khá" in text
@@ -269,7 +271,7 @@ def test_annex_docx_tables_and_header(scored):
     round_.save()
     document = docx.Document(io.BytesIO(round_docs.render_annex(round_, "docx").content))
     texts = [p.text for p in document.paragraphs]
-    assert "Phụ lục" in texts and "I. SỞ, BAN, NGÀNH" in texts and "II. UBND XÃ, PHƯỜNG" in texts
+    assert "Dự thảo phụ lục" in texts and "I. SỞ, BAN, NGÀNH" in texts and "II. UBND XÃ, PHƯỜNG" in texts
     head = document.tables[0]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head.rows[0].cells[1].text
     assert "UBND TỈNH ĐIỆN BIÊN" in head.rows[0].cells[0].text

@@ -184,10 +184,15 @@ def build_annex(round_, group=None) -> Annex:
     else:
         results = ranking.round_results(round_, with_previous=False)
     groups = [_group(gr, i) for i, gr in enumerate(results)]
+    published = round_.status in FROZEN_STATUSES
+    # Before publication the annex is a working draft: it says so where the decision goes,
+    # whatever decision fields are already typed.
+    decision_line = common.decision_line(round_) if published else _(
+        "(Dự thảo – kết quả chưa được công bố; giai đoạn: %(status)s)") % {"status": round_.get_status_display().lower()}
     return Annex(
-        round=round_, issuer=common.issuer(round_), label=_("Phụ lục"),
-        title=title(round_, [gr.group for gr in results]), decision_line=common.decision_line(round_),
-        groups=groups, illustrative=round_.is_illustrative, published=round_.status in FROZEN_STATUSES,
+        round=round_, issuer=common.issuer(round_), label=_("Phụ lục") if published else _("Dự thảo phụ lục"),
+        title=title(round_, [gr.group for gr in results]), decision_line=decision_line,
+        groups=groups, illustrative=round_.is_illustrative, published=published,
     )
 
 
