@@ -17,3 +17,11 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # The response is rendered by now: give the thread back its default language, so
+        # that code running after a request (a worker, the next test) never speaks the
+        # language a previous user picked.
+        translation.activate(settings.LANGUAGE_CODE)
+        return response

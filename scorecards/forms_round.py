@@ -18,7 +18,8 @@ GRID_FORM_ID = "sc-grid"
 class GridRowForm(forms.Form):
     """One leaf's editable values in the grid; subclasses name the fields (score attributes)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # No min_value: a forged or stale version is the service's "changed by someone" refusal.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, score, **kwargs):
         self.score = score

@@ -136,7 +136,9 @@ def _prepare(score, change: ScoreChange, *, actor, right: str) -> dict | None:
     for name, (_old, new) in diff.items():
         setattr(score, name, new)
     try:
-        score.full_clean(exclude=["period", "criterion", "updated_by", "responsible_agency"],
+        # Points are checked by Score.clean alone, whose messages name the criterion and its
+        # maximum (the field validators would add Django's generic "3 decimal places" beside it).
+        score.full_clean(exclude=["period", "criterion", "updated_by", "responsible_agency", *Score.POINT_FIELDS],
                          validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError([m for messages in exc.message_dict.values() for m in messages]) from None

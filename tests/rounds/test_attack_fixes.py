@@ -63,3 +63,24 @@ def test_an_unpublished_annex_says_it_is_a_draft(small_round, officer):
     annex = build_annex(small_round)
     assert annex.label == "Dự thảo phụ lục" and "Dự thảo – kết quả chưa được công bố" in annex.decision_line
     assert "9/QĐ-UBND" not in annex.decision_line
+
+
+def test_four_decimals_get_one_message_naming_the_criterion(small_round, dept_user, dept_period):
+    from scorecards.choices import Right
+    from scorecards.services.scoring import ScoreChange, apply_score_changes
+
+    score = Score.objects.get(period=dept_period, criterion__code="1.1.1")
+    with pytest.raises(ValidationError) as exc:
+        apply_score_changes(dept_period, [ScoreChange(score.pk, {"self_points": D("0.1234")}, score.version)],
+                            actor=dept_user, right=Right.SELF_ASSESS)
+    assert len(exc.value.messages) == 1 and "1.1.1" in exc.value.messages[0]
+
+
+def test_a_forged_version_is_the_changed_by_someone_message(client, dept_user, dept_period):
+    score = Score.objects.get(period=dept_period, criterion__code="1.1.1")
+    client.force_login(dept_user)
+    response = client.post(f"/dot-danh-gia/phieu/{dept_period.pk}/", {
+        "action": "save_self", f"s{score.pk}-self_points": "1", f"s{score.pk}-explanation": "x", f"s{score.pk}-version": "0"})
+    assert "vừa được" in response.content.decode()
+    score.refresh_from_db()
+    assert score.self_points is None
