@@ -147,6 +147,22 @@ def _prepare(score, change: ScoreChange, *, actor, right: str) -> dict | None:
     return diff
 
 
+def _write_changed(scores: list[Score], actor) -> None:
+    """Write the changed rows and their history rows in bulk: one UPDATE and one INSERT
+    per batch, whatever the number of rows (an appraisal file of 200 units × 20 criteria
+    was 9 000 round trips one by one). The history names the actor as author."""
+    if not scores:
+        return
+    now = timezone.now()
+    fields = {"version", "updated_by", "updated_at"}
+    for score in scores:
+        score.updated_at = now  # bulk_update does not apply auto_now
+        score._history_user = actor  # django-simple-history's author, in a request or not
+        fields.update(score._audit_diff)
+    Score.objects.bulk_update(scores, sorted(fields), batch_size=500)
+    Score.history.bulk_history_create(scores, update=True, default_user=actor, default_date=now, batch_size=1000)
+
+
 @transaction.atomic
 def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *, actor, right: str = Right.ADMINISTER,
                         audit_extra: dict | None = None) -> ChangeResult:
@@ -192,9 +208,8 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
     if errors:
         raise ValidationError(errors)
     events = []
+    _write_changed(result.changed, actor)
     for score in result.changed:
-        score._history_user = actor  # django-simple-history's author, in a request or not
-        score.save()
         actions: dict[str, dict] = {}
         for name, (old, new) in score._audit_diff.items():
             actions.setdefault(FIELD_ACTIONS[name], {})[name] = [_as_json(old), _as_json(new)]
