@@ -5,6 +5,11 @@ Every save goes through services.records (GuardedAdmin): Sở Nội vụ only, a
 on a stale page and once the round is published or closed. The round's status is not
 edited here: its steps are taken on the round board (services.rounds.change_round_status),
 and subjects are added and removed there too.
+
+A round's five kinds of file (subjects, not-applicable marks, appraised points, survey
+points, grade bands) are imported at `<round_id>/nhap/<kind>/` (scorecards.admin.transfer
+`scoped_import_urls`): the change lists' preview → confirm flow with the round as scope,
+Sở Nội vụ only; the change page links to each.
 """
 from django import forms
 from django.contrib import admin
@@ -14,12 +19,23 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.models import CouncilMember, GradeBand, Round, SubjectGroup, User
+from scorecards.permissions import can_manage
+from scorecards.resources import (GradeBandResource, NotApplicableResource, RoundAppraisalResource, RoundSubjectsResource,
+                                  RoundSurveyResource)
 from scorecards.services import records
 
 from .guarded import GuardedAdmin
 from .versions import ILLUSTRATIVE, version_label
 
 LOCKED_GROUP_FIELDS = ("framework", "subject_kind")
+# The kinds of file a round takes, in the order of its work: subjects first, bands last.
+ROUND_IMPORTS = (RoundSubjectsResource, NotApplicableResource, RoundAppraisalResource, RoundSurveyResource,
+                 GradeBandResource)
+
+
+def round_import_links(round_) -> list[tuple[str, str]]:
+    """(label, address) of the import page of each kind of file of the round."""
+    return [(str(r.label), reverse("admin:scorecards_round_import_kind", args=[round_.pk, r.slug])) for r in ROUND_IMPORTS]
 
 
 def _illustrative_badge(obj):
@@ -172,9 +188,15 @@ class RoundAdmin(GuardedAdmin):
         return format_html('<a href="{}">{}</a>', reverse("rounds:board", args=[obj.pk]),
                            _("Tạo phiếu, thêm, bỏ đơn vị và chuyển giai đoạn tại bảng tiến độ"))
 
+    def get_urls(self):
+        from .transfer import scoped_import_urls
+
+        return scoped_import_urls(self, ROUND_IMPORTS) + super().get_urls()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        extra = {"publication_problems": obj.publication_problems() if obj is not None and not obj.is_frozen else []}
+        extra = {"publication_problems": obj.publication_problems() if obj is not None and not obj.is_frozen else [],
+                 "import_links": round_import_links(obj) if obj is not None and can_manage(request.user) else []}
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 

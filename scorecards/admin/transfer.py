@@ -10,6 +10,7 @@ whoever may see the list may export it. The uploaded file waits between preview 
 confirm in private media storage, under a name only the uploader's session knows.
 """
 from django import forms
+from django.contrib import admin
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponseRedirect
@@ -158,10 +159,14 @@ class TransferAdminMixin(ImportExportMixin):
             scope = model.objects.filter(pk=scope).first() if model else None
         return scope
 
+    def import_scope(self, request, form):
+        """The scope of an import: the one chosen on the form (ScopedImportPage: the one in the address)."""
+        return self._scope(form)
+
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         seen = form.cleaned_data.get("seen") if isinstance(form, ScopedConfirmForm) and form.is_valid() else None
-        return {"scope": self._scope(form), "actor": request.user, "seen": seen}
+        return {"scope": self.import_scope(request, form), "actor": request.user, "seen": seen}
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs.pop("form", None)
@@ -170,7 +175,7 @@ class TransferAdminMixin(ImportExportMixin):
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
-        scope = self._scope(import_form)
+        scope = self.import_scope(request, import_form)
         if scope is not None:
             initial["scope"] = scope.pk
         if import_form is not None:
@@ -219,7 +224,7 @@ class TransferAdminMixin(ImportExportMixin):
         if context is None:
             return response
         context.update(self._transfer_context(request))
-        context["title"] = _("Nhập %(kind)s từ Excel") % {"kind": self.resource_class.label}
+        context["title"] = self.import_title(request)
         result = context.get("result")
         if result is not None:
             preview = build(result.scorecard_resource, result, filename=request.FILES["import_file"].name,
@@ -245,9 +250,13 @@ class TransferAdminMixin(ImportExportMixin):
         name = request.POST.get("import_file_name", "")
         if name not in request.session.get(SESSION_KEY, []):
             messages.error(request, _("Phiên xem trước đã hết hạn: hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse(f"admin:{self._info()}_import"))
+            return HttpResponseRedirect(self.transfer_url(request, "import"))
         request.session[SESSION_KEY] = [n for n in request.session[SESSION_KEY] if n != name]
-        return super().process_import(request, **kwargs)
+        response = super().process_import(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and "preview" not in context:  # the confirm form itself was refused
+            context.update({**self._transfer_context(request), "title": self.import_title(request)})
+        return response
 
     def process_result(self, result, request):
         resource = result.scorecard_resource
@@ -255,11 +264,13 @@ class TransferAdminMixin(ImportExportMixin):
         if not preview.ok:
             # Refused as a whole (rolled back): show why, nothing was written.
             context = {**self.admin_site.each_context(request), **self._transfer_context(request),
-                       "title": _("Nhập %(kind)s từ Excel") % {"kind": resource.label},
-                       "opts": self.model._meta, "preview": preview}
+                       "title": self.import_title(request), "opts": self.model._meta, "preview": preview}
             return TemplateResponse(request, [self.import_template_name], context)
         messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": resource.file_name, "summary": preview.summary()})
-        return HttpResponseRedirect(reverse(f"admin:{self._info()}_changelist"))
+        return HttpResponseRedirect(self.transfer_url(request, "done"))
+
+    def import_title(self, request) -> str:
+        return _("Nhập %(kind)s từ Excel") % {"kind": self.resource_class.label}
 
     # ---- export -------------------------------------------------------------------
     def export_scope(self, request, queryset):
@@ -338,7 +349,91 @@ class TransferAdminMixin(ImportExportMixin):
         response["Content-Disposition"] = f'attachment; filename="mau-{name}.{fmt}"'
         return response
 
+    def transfer_url(self, request, name: str, *args) -> str:
+        """The address of a step: "import", "process_import", "template" (args: the format), or
+        "done" (where a confirmed import lands: the change list)."""
+        name = "changelist" if name == "done" else name
+        return reverse(f"admin:{self._info()}_{name}", args=args)
+
     def _transfer_context(self, request):
-        return {"resource_class": self.resource_class, "template_xlsx": reverse(f"admin:{self._info()}_template", args=["xlsx"]),
-                "template_csv": reverse(f"admin:{self._info()}_template", args=["csv"]),
-                "max_mb": files.max_mb(), "changelist_url": reverse(f"admin:{self._info()}_changelist")}
+        return {"resource_class": self.resource_class, "template_xlsx": self.transfer_url(request, "template", "xlsx"),
+                "template_csv": self.transfer_url(request, "template", "csv"), "max_mb": files.max_mb(),
+                "changelist_url": reverse(f"admin:{self._info()}_changelist"),
+                "import_url": self.transfer_url(request, "import"),
+                "confirm_url": self.transfer_url(request, "process_import")}
+
+
+class ScopedImportPage(TransferAdminMixin, admin.ModelAdmin):
+    """The import page of one kind into one object named in the address: a round's subjects,
+    not-applicable marks, appraised and survey points, grade bands (`<round_id>/nhap/<kind>/`
+    on the round's admin). The same preview → confirm flow, messages and safety as the change
+    lists' imports; the scope is the object of the address, not a field of the form.
+
+    Not registered: `scoped_import_urls` makes one per kind for the admin that shows the
+    object, and the view it wraps puts the object on the request (`transfer_scope`) — one
+    instance serves every request, so nothing of a request is kept on it.
+    """
+
+    def __init__(self, model, admin_site, resource_class, url_prefix: str):
+        self.resource_classes = [resource_class]
+        self.url_prefix = url_prefix  # "scorecards_round": its URL names are {prefix}_import_kind, …
+        super().__init__(model, admin_site)
+
+    def get_urls(self):  # served through scoped_import_urls only
+        return []
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields.pop("scope", None)  # the object of the address
+        return form
+
+    def import_scope(self, request, form):
+        return request.transfer_scope
+
+    def import_title(self, request) -> str:
+        return _("Nhập %(kind)s từ tệp – %(scope)s") % {"kind": self.resource_class.label, "scope": request.transfer_scope}
+
+    def transfer_url(self, request, name: str, *args) -> str:
+        scope = request.transfer_scope
+        if name == "done":
+            return reverse(f"admin:{self.url_prefix}_change", args=[scope.pk])
+        return reverse(f"admin:{self.url_prefix}_{name}_kind", args=[scope.pk, self.resource_class.slug, *args])
+
+    def _transfer_context(self, request):
+        scope = request.transfer_scope
+        return {**super()._transfer_context(request), "scope_object": scope,
+                "scope_url": reverse(f"admin:{self.url_prefix}_change", args=[scope.pk])}
+
+
+def scoped_import_urls(model_admin, resource_classes, *, route: str = "<int:object_id>/nhap/<str:kind>/"):
+    """URLs of the import pages of several kinds into one object of `model_admin`'s model, keyed
+    by the kind's slug: `{route}` (upload, preview), `{route}xac-nhan/` (confirm) and
+    `{route}mau/<fmt>/` (template to fill in). Only Sở Nội vụ: anyone else signed in gets 403
+    (the admin's sign-in page for whoever is not signed in)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    prefix = "{}_{}".format(model_admin.model._meta.app_label, model_admin.model._meta.model_name)
+    pages = {r.slug: ScopedImportPage(model_admin.model, model_admin.admin_site, r, prefix) for r in resource_classes}
+
+    def view(step):
+        def run(request, object_id, kind, **kwargs):
+            page = pages.get(kind)
+            if page is None:
+                raise Http404
+            request.transfer_scope = get_object_or_404(model_admin.model, pk=object_id)
+            return getattr(page, step)(request, **kwargs)
+
+        wrapped = model_admin.admin_site.admin_view(run)
+
+        def officers_only(request, *args, **kwargs):
+            if request.user.is_authenticated and not can_manage(request.user):
+                raise PermissionDenied
+            return wrapped(request, *args, **kwargs)
+
+        return officers_only
+
+    return [path(route, view("import_action"), name=f"{prefix}_import_kind"),
+            path(f"{route}xac-nhan/", view("process_import"), name=f"{prefix}_process_import_kind"),
+            path(f"{route}mau/<str:fmt>/", view("template_view"), name=f"{prefix}_template_kind")]

@@ -13,7 +13,9 @@ Hà Nội 2022, Khánh Hòa):
 - Bonus and penalty (Adjustment.points, appraised) sit outside the 100: the sums are capped
   by the group's `bonus_cap` / `penalty_cap`; total = rescaled + bonus − penalty.
 - Rank within the group by total, highest first; equal totals share a rank and the next
-  rank skips (standard competition ranking 1, 2, 2, 4), ties listed by name.
+  rank skips (standard competition ranking 1, 2, 2, 4), ties listed by name. A unit
+  without any points yet on the basis (not appraised at all) is not ranked nor graded
+  (rank None) and is left out of the group's average: a 0 is not a result.
 - Grade: the group's highest band whose `min_points` the total reaches (GradeBand).
 - Against last year: the subject's period in the province's previous round (same agency,
   or the agency whose work it took over, Agency.successor), its total, rank and grade on
@@ -119,7 +121,7 @@ class SubjectResult:
     penalty: Decimal  # capped
     total: Decimal
     complete: bool  # every applicable, non-survey leaf has points on the basis
-    rank: int = 0
+    rank: int | None = None  # None: not ranked (no points yet on the basis)
     group_size: int = 0  # units ranked in the group: the base of the rank ("3/14")
     grade: str = ""
     previous: SubjectResult | None = None
@@ -135,16 +137,26 @@ class SubjectResult:
         return None if self.previous is None else self.total - self.previous.total
 
     @property
+    def ranked(self) -> bool:
+        return self.rank is not None
+
+    @property
+    def has_points(self) -> bool:
+        """Whether any applicable leaf has points on the basis (else the unit is not ranked)."""
+        return any(f.scored for f in self.fields)
+
+    @property
     def rank_label(self) -> str:
-        """The rank with its base: "3/14"."""
-        return f"{self.rank}/{self.group_size}"
+        """The rank with its base: "3/14" ("–" when not ranked)."""
+        return f"{self.rank}/{self.group_size}" if self.ranked else "–"
 
     @property
     def rank_change(self) -> int | None:
         """Places gained against last year (positive: moved up); None without a previous
         result or when last year's group ranked another number of units (then compare
         `rank_label` with `previous.rank_label`)."""
-        if self.previous is None or self.previous.group_size != self.group_size:
+        if self.previous is None or self.previous.group_size != self.group_size or not (
+                self.ranked and self.previous.ranked):
             return None
         return self.previous.rank - self.rank
 
@@ -167,9 +179,11 @@ class GroupResults:
 
     @property
     def average(self) -> Decimal | None:
-        if not self.results:
+        """Mean total of the ranked units (units not appraised yet are left out)."""
+        ranked = [r for r in self.results if r.ranked]
+        if not ranked:
             return None
-        return q3(sum((r.total for r in self.results), ZERO) / len(self.results))
+        return q3(sum((r.total for r in ranked), ZERO) / len(ranked))
 
     def grade_counts(self) -> dict[str, int]:
         counts = {b.label: 0 for b in self.bands}
@@ -249,12 +263,14 @@ def _subject_results(periods: list[EvaluationPeriod], caps: dict[int, tuple[Deci
 
 
 def _rank(results: list[SubjectResult], bands: list[GradeBand]) -> list[SubjectResult]:
-    ranks = competition_ranks([r.total for r in results])
-    for r, rank in zip(results, ranks, strict=True):
+    ranked = [r for r in results if r.has_points]
+    ranks = competition_ranks([r.total for r in ranked])
+    for r, rank in zip(ranked, ranks, strict=True):
         r.rank = rank
-        r.group_size = len(results)
         r.grade = grade_for(r.total, bands)
-    return sorted(results, key=lambda r: (r.rank, r.period.subject.name))
+    for r in results:
+        r.group_size = len(ranked)
+    return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.period.subject.name))
 
 
 def _groups_results(groups: list[SubjectGroup], basis: str) -> list[GroupResults]:

@@ -338,6 +338,8 @@ class HistoryEntry:
         if self.previous is None or self.previous.period.group.subject_kind != self.period.group.subject_kind \
                 or self.previous.group_size != self.group_size:
             return None  # another kind of group, or another number of units ranked: ranks shown with their bases
+        if self.result.rank is None or self.previous.result.rank is None:
+            return None
         return self.previous.result.rank - self.result.rank
 
 
@@ -404,7 +406,7 @@ def subject_history(agency: Agency, *, published_only: bool = False) -> list[His
     for basis, group_list in by_basis.items():
         for gr in ranking._groups_results(group_list, basis):
             for r in gr.results:
-                results[r.period.pk] = (r, len(gr.results), basis)
+                results[r.period.pk] = (r, r.group_size, basis)
     criteria: dict[int, list[Criterion]] = {}
     for framework_id in {p.framework_id for p in periods}:
         criteria[framework_id] = list(Criterion.objects.filter(framework_id=framework_id).order_by("sort_key", "pk"))

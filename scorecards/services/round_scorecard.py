@@ -222,7 +222,7 @@ def summary(period: EvaluationPeriod, *, with_final: bool = True) -> Summary:
     bases = [ranking.SELF] + ([ranking.FINAL] if with_final else [])
     for basis in bases:
         gr = ranking.group_results(period.group, basis=basis, with_previous=False)
-        out.group_size = len(gr.results)
+        out.group_size = gr.results[0].group_size if gr.results else 0
         result = next((r for r in gr.results if r.period.pk == period.pk), None)
         if basis == ranking.SELF:
             out.self_basis = result

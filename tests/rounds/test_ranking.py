@@ -152,6 +152,8 @@ def test_previous_year_through_successor(officer, small_round):
     all_leaves(old["Sở A"], "0.5")
     all_leaves(old["Sở Cũ"], 1)
     all_leaves(new["Sở A"], 1)
+    all_leaves(new["Sở B"], "0.5")
+    all_leaves(new["Sở C"], "0.5")
     group = ranking.round_results(small_round)[0]
     a = next(r for r in group.results if r.subject.name == "Sở A")
     assert a.previous is not None and a.previous.total == D("50.000") and a.previous.rank == 2
@@ -162,7 +164,9 @@ def test_previous_year_through_successor(officer, small_round):
     from tests.factories import AgencyFactory
 
     rounds_2024_group = previous.test_groups["so"]
-    round_service.add_subjects(rounds_2024_group.pk, [AgencyFactory(code="so-them-2024", name="Sở Thêm")], actor=officer)
+    [added] = round_service.add_subjects(rounds_2024_group.pk, [AgencyFactory(code="so-them-2024", name="Sở Thêm")],
+                                         actor=officer)
+    all_leaves(added, "0.25")
     a = next(r for r in ranking.round_results(small_round)[0].results if r.subject.name == "Sở A")
     assert a.previous.rank_label == "2/3" and a.rank_change == 1
     b = next(r for r in group.results if r.subject.name == "Sở B")
@@ -183,3 +187,14 @@ def test_results_read_a_round_in_fixed_queries(officer, small_round):
     with CaptureQueriesContext(connection) as large:
         ranking.round_results(big)
     assert len(large.captured_queries) == len(small.captured_queries) <= 16
+
+
+def test_units_without_points_are_not_ranked_nor_graded(small_round):
+    periods = {p.subject.name: p for p in small_round.periods.select_related("subject")}
+    all_leaves(periods["Sở A"], "0.5")
+    group = ranking.round_results(small_round)[0]
+    a, *others = group.results
+    assert a.subject.name == "Sở A" and a.rank == 1 and a.grade == "Yếu" and a.rank_label == "1/1"
+    assert all(r.rank is None and r.grade == "" and r.rank_label == "–" for r in others)
+    assert group.average == D("50.000")  # the units not appraised yet are left out
+    assert group.grade_counts() == {"Tốt": 0, "Khá": 0, "Trung bình": 0, "Yếu": 1}

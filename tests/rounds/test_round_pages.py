@@ -263,6 +263,7 @@ def test_the_ranking_shares_ranks_on_ties_and_compares_with_last_year(client, of
     old = round_service.add_subjects(last_year.test_groups["so"].pk, [a.subject, b.subject], actor=officer)
     old_a = next(p for p in old if p.subject_id == a.subject_id)
     _self_points(old_a, "0.5")
+    _self_points(next(p for p in old if p.subject_id == b.subject_id), "0.25")
     client.force_login(officer)
     response = client.get(reverse("rounds:ranking", args=[small_round.pk]))
     so = next(g for g in response.context["groups"] if g.group.code == "so")
@@ -271,7 +272,7 @@ def test_the_ranking_shares_ranks_on_ties_and_compares_with_last_year(client, of
     # 2 units ranked in 2024, 3 in 2025: the ranks are shown with their bases, no move in places.
     assert ranks["Sở A"].change == Decimal("50.000") and ranks["Sở A"].rank_change is None
     assert ranks["Sở A"].previous.rank_label == "1/2" and ranks["Sở B"].previous.rank_label == "2/2"
-    assert ranks["Sở B"].change == Decimal("100.000") and ranks["Sở B"].rank_change is None
+    assert ranks["Sở B"].change == Decimal("75.000") and ranks["Sở B"].rank_change is None
     assert ranks["Sở C"].change is None
     html = response.content.decode()
     assert "+50" in html and "năm trước 2/2" in html and "↑" not in html and "So sánh với kết quả năm 2024" in html

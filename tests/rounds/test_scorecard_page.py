@@ -142,7 +142,8 @@ def test_summary_shows_rescaled_total_rank_and_grade_on_the_self_basis(client, d
     assert 'id="rescaled-self">87,5<' in body
     assert 'id="total-self">87,5<' in body
     assert 'id="grade-self">Khá<' in body
-    assert 'id="rank-self">1/3<' in body
+    # Sở B and Sở C have entered nothing yet: not ranked, so the base is the one ranked unit.
+    assert 'id="rank-self">1/1<' in body
     assert 'id="total-final"' not in body  # no appraised basis before appraisal
 
 

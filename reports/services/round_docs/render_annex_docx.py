@@ -159,7 +159,7 @@ def _group_table(doc, group: AnnexGroup, landscape: bool, size: float):
         values.append((group.fmt(r.rescaled), right, False))
         if group.show_adjustments:
             values += [(group.fmt(r.bonus), right, False), (group.fmt(r.penalty), right, False)]
-        values += [(group.fmt(r.total), right, True), (str(r.rank), centre, False), (r.grade, centre, False)]
+        values += [(group.fmt(r.total), right, True), ("" if r.rank is None else str(r.rank), centre, False), (r.grade, centre, False)]
         row = t.add_row()
         _cant_split(row)
         for i, (text, align, bold) in enumerate(values):

@@ -167,7 +167,10 @@ def _adjustment_rows(period, result: ranking.SubjectResult) -> list[ScRow]:
 def _summary(doc_result: ranking.SubjectResult, group_size: int, group_name: str) -> list[str]:
     r = doc_result
     lines = []
-    if r.grade:
+    if not r.ranked:
+        lines.append(_("Tổng điểm: %(total)s điểm; chưa xếp hạng, xếp loại (chưa có điểm thẩm định).") % {
+            "total": common.num(r.total, 3)})
+    elif r.grade:
         lines.append(_("Tổng điểm: %(total)s điểm; xếp hạng %(rank)s/%(size)s trong nhóm %(group)s; xếp loại %(grade)s.") % {
             "total": common.num(r.total, 3), "rank": r.rank, "size": group_size, "group": group_name, "grade": r.grade})
     else:
