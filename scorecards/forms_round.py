@@ -56,6 +56,12 @@ class AppraisalRowForm(GridRowForm):
     explanation_requested = forms.BooleanField(label=_("Yêu cầu giải trình"), required=False)
 
 
+class AppraisalRound1RowForm(AppraisalRowForm):
+    """Before the explanation round: round 1 only (policy.round2_open)."""
+
+    appraised_points_round2 = None
+
+
 class Grid:
     """The row forms of the editable rows (`row.refusal is None`) of a page, bound to `data`."""
 

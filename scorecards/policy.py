@@ -156,6 +156,19 @@ def explanation_due(score) -> bool:
     return lost_points(score)
 
 
+def round2_open(period) -> bool:
+    """In a province's round, round 2 (the final points after the units' explanations) is
+    entered once the explanation round has been opened: during it or after it. Outside
+    rounds (the Ministry's figures typed in) there is no such order."""
+    from scorecards.choices import PeriodStatus
+
+    if not period.round_id or period.status == PeriodStatus.EXPLANATION:
+        return True
+    from scorecards.models import AuditEvent
+
+    return AuditEvent.objects.filter(period_id=period.pk, action=AuditAction.PERIOD_EXPLANATION_OPENED).exists()
+
+
 def council_seat(user, round_id):
     """The user's seat in a round's appraisal council (a CouncilMember) or None; cached on
     the user object for the request (one query per round)."""

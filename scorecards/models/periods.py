@@ -77,8 +77,11 @@ class EvaluationPeriod(models.Model):
         verbose_name_plural = _("kỳ đánh giá")
         ordering = ["-year", "subject__order", "pk"]
         constraints = [
+            # Outside rounds only: a unit may sit in two rounds of a year on one framework
+            # (a round of rehearsal, a second round); inside a round, once (below).
             models.UniqueConstraint(
-                fields=["year", "framework", "subject"], name="period_unique_year_framework_subject",
+                fields=["year", "framework", "subject"], condition=models.Q(round__isnull=True),
+                name="period_unique_year_framework_subject",
                 violation_error_message=_("Đã có kỳ đánh giá cho đối tượng và bộ chỉ số này trong năm."),
             ),
             models.UniqueConstraint(

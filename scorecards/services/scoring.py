@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from scorecards.choices import AuditAction, Right
 from scorecards.models import AuditEvent, EvaluationPeriod, Score
 from scorecards.permissions import can_manage
-from scorecards.policy import RIGHT_STATUSES, can_appraise, capabilities
+from scorecards.policy import RIGHT_STATUSES, can_appraise, capabilities, round2_open
 
 # Which audit action a changed field belongs to.
 FIELD_ACTIONS = {
@@ -187,6 +187,9 @@ def apply_score_changes(period: EvaluationPeriod, changes: list[ScoreChange], *,
                 "fields": ", ".join(sorted(outside)), "right": Right(right).label})
     period = lock_period(period.pk)
     check_period_right(period, actor, right)
+    if right == Right.APPRAISE and any(c.values.get("appraised_points_round2") is not None for c in changes) \
+            and not round2_open(period):
+        raise ValidationError(_("Điểm thẩm định vòng 2 chỉ ghi sau khi mở vòng giải trình (đơn vị giải trình trước)."))
     locked = _lock_scores(period, [c.score_id for c in changes])
     errors: list[str] = []
     result = ChangeResult()

@@ -17,12 +17,19 @@ from django.views import View
 from scorecards import policy
 from scorecards.choices import AdjustmentKind
 from scorecards.forms_round import (
-    AdjustmentForm, AppraisalRowForm, ExplainRowForm, Grid, LockForm, SelfRowForm, WithdrawForm,
+    AdjustmentForm, AppraisalRound1RowForm, AppraisalRowForm, ExplainRowForm, Grid, LockForm, SelfRowForm, WithdrawForm,
 )
 from scorecards.models import EvaluationPeriod
 from scorecards.services import round_scorecard as page_service
 
 GRID_FORMS = {"self": SelfRowForm, "explain": ExplainRowForm, "appraise": AppraisalRowForm}
+
+
+def grid_form(mode: str, period):
+    """The row form of the grid: appraisers see round 2 only once it is open (policy.round2_open)."""
+    if mode == "appraise" and not policy.round2_open(period):
+        return AppraisalRound1RowForm
+    return GRID_FORMS[mode]
 
 
 def get_period(user, period_id: int) -> EvaluationPeriod:
@@ -77,7 +84,7 @@ class RoundScorecardView(LoginRequiredMixin, View):
         if page is None:
             page, rights = self.prepare(period)
         if grid is None and rights.mode:
-            grid = Grid(GRID_FORMS[rights.mode], page.leaves)
+            grid = Grid(grid_form(rights.mode, period), page.leaves)
         role = rights.adjustment_role
         adjustments = page_service.group_adjustments(period)
         bound = adjustment_forms or {}

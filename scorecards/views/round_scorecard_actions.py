@@ -22,7 +22,7 @@ from scorecards.services import round_scorecard as page_service
 from scorecards.services import rounds as round_service
 from scorecards.services import selflock, workflow
 from scorecards.services.scoring import apply_score_changes
-from scorecards.views.round_scorecard import GRID_FORMS
+from scorecards.views.round_scorecard import grid_form
 
 
 def _messages(exc) -> list[str]:
@@ -78,7 +78,7 @@ def _grid(mode):
                 raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá này."))
             messages.error(request, GRID_REFUSALS[mode](rights) or _("Phiếu đánh giá không sửa được lúc này."))
             return _back(period)
-        grid = Grid(GRID_FORMS[mode], page.leaves, request.POST)
+        grid = Grid(grid_form(mode, period), page.leaves, request.POST)
         if not grid.is_valid():
             for text in grid.errors():
                 messages.error(request, text)

@@ -27,9 +27,20 @@ def score(round_, subject, code):
 
 @pytest.fixture
 def appraisal_round(small_round, officer):
-    round_service.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)
+    """In appraisal after the explanation round (round 2 is open)."""
+    for status in (PeriodStatus.APPRAISAL, PeriodStatus.EXPLANATION, PeriodStatus.APPRAISAL):
+        round_service.change_round_status(small_round.pk, status, actor=officer)
     small_round.refresh_from_db()
     return small_round
+
+
+def test_round_2_points_before_the_explanation_round_are_refused(small_round, officer):
+    round_service.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)
+    small_round.refresh_from_db()
+    rows = [APPRAISAL, ["t-xa-0-2025", "2.1.1", "0.5", "0,75", "", ""]]
+    preview = run("round_appraisal", rows, small_round, officer)
+    assert not preview.applied and "vòng 2 chỉ ghi sau khi mở vòng giải trình" in " ".join(errors(preview))
+    assert score(small_round, "t-xa-0-2025", "2.1.1").appraised_points is None
 
 
 # ---- appraisal --------------------------------------------------------------------------------------

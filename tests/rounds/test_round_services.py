@@ -352,3 +352,32 @@ def test_home_affairs_self_assesses_its_own_scorecard_in_a_round(officer, small_
     selflock.lock_self_assessment(period.pk, report(), actor=officer)
     period.refresh_from_db()
     assert period.self_locked_by == officer
+
+
+def test_round_2_waits_for_the_explanation_round(small_round, officer, appraiser, dept_period, client):
+    rounds.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)
+    dept_period.refresh_from_db()
+    score = Score.objects.filter(period=dept_period, criterion__code="1.1.1").get()
+    with pytest.raises(ValidationError) as exc:
+        apply_score_changes(dept_period, [ScoreChange(score.pk, {"appraised_points_round2": D(1)}, score.version)],
+                            actor=appraiser, right=Right.APPRAISE)
+    assert "vòng 2 chỉ ghi sau khi mở vòng giải trình" in exc.value.messages[0]
+    client.force_login(appraiser)
+    assert "-appraised_points_round2" not in client.get(f"/dot-danh-gia/phieu/{dept_period.pk}/").content.decode()
+    rounds.change_round_status(small_round.pk, PeriodStatus.EXPLANATION, actor=officer)
+    rounds.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)  # closing the explanation round
+    dept_period.refresh_from_db()
+    assert "-appraised_points_round2" in client.get(f"/dot-danh-gia/phieu/{dept_period.pk}/").content.decode()
+    apply_score_changes(dept_period, [ScoreChange(score.pk, {"appraised_points_round2": D(1)}, score.version)],
+                        actor=appraiser, right=Right.APPRAISE)
+    score.refresh_from_db()
+    assert score.final_points == D(1)
+
+
+def test_a_unit_can_sit_in_two_rounds_of_a_year_on_one_framework(small_round, officer, dept_period):
+    from tests.rounds.conftest import make_round
+
+    second = make_round(officer, name="Đợt thử thứ hai", departments=(), communes=(), framework=dept_period.framework,
+                        status=PeriodStatus.DRAFT)
+    [period] = rounds.add_subjects(second.test_groups["so"].pk, [dept_period.subject], actor=officer)
+    assert period.framework_id == dept_period.framework_id and period.year == dept_period.year

@@ -111,6 +111,11 @@ def test_officer_marks_not_applicable_per_field_criterion_and_leaf(client, offic
 def test_appraiser_enters_both_rounds_reason_and_flag_during_appraisal(client, appraiser, officer, small_round, dept_period):
     step(small_round, officer, PeriodStatus.APPRAISAL)
     response = _get(client, appraiser, dept_period)
+    for field in ("appraised_points", "appraisal_reason", "explanation_requested"):
+        assert _inputs(response, field) == 12, field
+    assert _inputs(response, "appraised_points_round2") == 0  # round 2 waits for the explanation round
+    step(small_round, officer, PeriodStatus.EXPLANATION)
+    response = _get(client, appraiser, dept_period)
     for field in ("appraised_points", "appraised_points_round2", "appraisal_reason", "explanation_requested"):
         assert _inputs(response, field) == 12, field
     assert 'value="save_appraise"' in response.content.decode()
