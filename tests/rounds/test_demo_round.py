@@ -303,3 +303,16 @@ def test_the_generated_points_are_deterministic():
 def test_the_illustrative_periods_stay_out_of_the_national_index(demo):
     assert not EvaluationPeriod.objects.for_year(2025).filter(round__isnull=False).exists()
     assert EvaluationPeriod.objects.for_year(2025).count() == 1
+
+
+def test_the_analysis_names_units_that_fell_a_grade_even_when_ranks_have_other_bases(round_2025, results):
+    from reports.services.round_docs import analysis as analysis_mod
+
+    fell = [r for r in results["so"].results if r.previous and r.previous.grade and r.grade
+            and [b.label for b in results["so"].bands].index(r.grade)
+            > [b.label for b in results["so"].bands].index(r.previous.grade)]
+    paragraphs = analysis_mod.build_analysis(round_2025).groups[0].paragraphs["moves"]
+    assert paragraphs[0].startswith("Năm 2024 nhóm xếp hạng 19 đơn vị, năm nay 14 đơn vị")
+    assert any("xếp loại thấp hơn năm 2024" in p for p in paragraphs)
+    for r in fell:
+        assert any(r.subject.name in p for p in paragraphs[1:])

@@ -184,26 +184,30 @@ def _moves_paragraph(ga: GroupAnalysis, previous_round) -> list[str]:
     compared = ga.compared
     if not compared:
         return [_("Không có đơn vị nào của nhóm có kết quả trong đợt đánh giá năm %(year)s để so sánh.") % {"year": year}]
-    other_base = [r for r in compared if r.rank_change is None]
-    compared = [r for r in compared if r.rank_change is not None]
-    if not compared:
-        return [_("Năm %(year)s nhóm xếp hạng %(old)s đơn vị, năm nay %(new)s đơn vị: không so sánh số bậc; thứ hạng hai năm "
-                  "ghi kèm số đơn vị được xếp hạng.") % {"year": year, "old": n.count(other_base[0].previous.group_size),
-                                                        "new": n.count(other_base[0].group_size)}]
-    up = sorted((r for r in compared if r.rank_change > 0), key=lambda r: (-r.rank_change, r.rank))
-    down = sorted((r for r in compared if r.rank_change < 0), key=lambda r: (r.rank_change, r.rank))
-    same = [r for r in compared if r.rank_change == 0]
-    total = len(compared)
+    with_previous = compared
+    ranked = [r for r in compared if r.rank_change is not None]
     noun = _("đơn vị")
+    if ranked:
+        up = sorted((r for r in ranked if r.rank_change > 0), key=lambda r: (-r.rank_change, r.rank))
+        down = sorted((r for r in ranked if r.rank_change < 0), key=lambda r: (r.rank_change, r.rank))
+        same = [r for r in ranked if r.rank_change == 0]
 
-    def listed(rows):
-        return " (" + "; ".join(f"{r.subject.name} {n.rank_move(r.rank_change)}" for r in rows) + ")" if rows else ""
+        def listed(rows):
+            return " (" + "; ".join(f"{r.subject.name} {n.rank_move(r.rank_change)}" for r in rows) + ")" if rows else ""
 
-    parts = [n.count_phrase(len(up), total, noun, _("tăng hạng")) + listed(up),
-             n.count_phrase(len(down), total, noun, _("giảm hạng")) + listed(down),
-             n.count_phrase(len(same), total, noun, _("giữ nguyên thứ hạng"))]
-    out = [_("So với năm %(year)s (%(n)s đơn vị có kết quả cả hai năm): %(list)s.") % {
-        "year": year, "n": n.count(total), "list": "; ".join(parts)}]
+        parts = [n.count_phrase(len(up), len(ranked), noun, _("tăng hạng")) + listed(up),
+                 n.count_phrase(len(down), len(ranked), noun, _("giảm hạng")) + listed(down),
+                 n.count_phrase(len(same), len(ranked), noun, _("giữ nguyên thứ hạng"))]
+        out = [_("So với năm %(year)s (%(n)s đơn vị có kết quả cả hai năm): %(list)s.") % {
+            "year": year, "n": n.count(len(ranked)), "list": "; ".join(parts)}]
+    else:
+        # Another number of units ranked last year: ranks are not compared in places (both
+        # are in the table with their bases); points and grades still are.
+        first = with_previous[0]
+        out = [_("Năm %(year)s nhóm xếp hạng %(old)s đơn vị, năm nay %(new)s đơn vị: không so sánh số bậc; thứ hạng hai năm "
+                 "ghi kèm số đơn vị được xếp hạng.") % {"year": year, "old": n.count(first.previous.group_size),
+                                                       "new": n.count(first.group_size)}]
+    total = len(with_previous)
     if ga.fell:
         names = "; ".join(_("%(unit)s (từ %(old)s xuống %(new)s)") % {"unit": r.subject.name, "old": old, "new": r.grade}
                           for r, old in ga.fell)
