@@ -12,6 +12,7 @@ points, grade bands) are imported at `<round_id>/nhap/<kind>/` (scorecards.admin
 Sở Nội vụ only; the change page links to each.
 """
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -44,8 +45,19 @@ def _illustrative_badge(obj):
         'border-radius:3px;padding:0 .4em;white-space:nowrap">{}</span>', ILLUSTRATIVE) if obj.is_illustrative else ""
 
 
+class NamedUniqueInlineFormSet(BaseInlineFormSet):
+    """Duplicate rows are named by their columns' labels ("xếp loại", "từ (điểm)"), not by
+    field names (Django's message reads "min_points / label")."""
+
+    def get_unique_error_message(self, unique_check):
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in unique_check if name != self.fk.name]
+        return _("Có dòng trùng %(fields)s với một dòng khác; mỗi dòng phải khác nhau.") % {"fields": " + ".join(labels)}
+
+
 class FrozenParentInlineMixin:
     """Rows of a published or closed round are final: no add, change or delete inline."""
+
+    formset = NamedUniqueInlineFormSet
 
     def _writable(self, obj) -> bool:
         return obj is None or records.frozen_refusal(obj) is None

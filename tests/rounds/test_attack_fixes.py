@@ -84,3 +84,19 @@ def test_a_forged_version_is_the_changed_by_someone_message(client, dept_user, d
     assert "vừa được" in response.content.decode()
     score.refresh_from_db()
     assert score.self_points is None
+
+
+def test_duplicate_inline_rows_are_named_by_their_labels(small_round):
+    from django.forms.models import inlineformset_factory
+
+    from scorecards.admin.rounds import NamedUniqueInlineFormSet
+    from scorecards.models import GradeBand, SubjectGroup
+
+    group = small_round.test_groups["so"]
+    FormSet = inlineformset_factory(SubjectGroup, GradeBand, formset=NamedUniqueInlineFormSet, fields=["label", "min_points"],
+                                    extra=2)
+    data = {"bands-TOTAL_FORMS": "2", "bands-INITIAL_FORMS": "0",
+            "bands-0-label": "Xuất sắc", "bands-0-min_points": "95", "bands-1-label": "Xuất sắc", "bands-1-min_points": "96"}
+    formset = FormSet(data, instance=group, queryset=GradeBand.objects.none(), prefix="bands")
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == ["Có dòng trùng xếp loại với một dòng khác; mỗi dòng phải khác nhau."]
