@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from scorecards.formatting import fmt_points
 from scorecards.choices import SCORE_EDITABLE_STATES
@@ -130,7 +131,7 @@ def describe_event(event) -> str:
     if data.get("name"):
         html += format_html("<div>{}: {}</div>", _("Tệp"), data["name"])
     if data.get("file"):
-        html += format_html("<div>{}: {}</div>", _("Nhập từ tệp") if data.get("source") == "import" or "new" in data else _("Tệp"),
+        html += format_html("<div>{}: {}</div>", pgettext("audit", "Nhập từ tệp") if data.get("source") == "import" or "new" in data else _("Tệp"),
                             data["file"])
     if "new" in data and "changed" in data:
         html += format_html("<div>{}</div>", _("%(new)s dòng mới, %(changed)s dòng thay đổi") % {
