@@ -139,6 +139,11 @@ class EvaluationPeriod(models.Model):
 
     def frozen_message(self) -> str:
         """Why nothing of this period can change (a Vietnamese sentence)."""
+        if self.round_id:
+            if self.is_closed:
+                return _("Đợt đánh giá năm %(year)s đã đóng: không thể thay đổi dữ liệu.") % {"year": self.year}
+            return _("Đợt đánh giá năm %(year)s đã công bố: dữ liệu chỉ để xem. Muốn sửa, Sở Nội vụ đưa đợt về giai đoạn "
+                     "thẩm định (ghi lý do) tại bảng tiến độ của đợt.") % {"year": self.year}
         if self.is_closed:
             return _("Kỳ đánh giá năm %(year)s đã đóng: không thể thay đổi dữ liệu.") % {"year": self.year}
         return _(

@@ -100,3 +100,18 @@ def test_duplicate_inline_rows_are_named_by_their_labels(small_round):
     formset = FormSet(data, instance=group, queryset=GradeBand.objects.none(), prefix="bands")
     assert not formset.is_valid()
     assert formset.non_form_errors() == ["Có dòng trùng xếp loại với một dòng khác; mỗi dòng phải khác nhau."]
+
+
+def test_a_published_round_scorecard_says_how_to_reopen_the_round(small_round, officer, dept_period):
+    from datetime import date
+
+    from scorecards.choices import PeriodStatus
+    from scorecards.services import rounds
+
+    small_round.decision_number, small_round.decision_date, small_round.decision_signer = "1/QĐ-UBND", date(2026, 1, 2), "A"
+    small_round.save()
+    rounds.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)
+    rounds.change_round_status(small_round.pk, PeriodStatus.PUBLISHED, actor=officer)
+    dept_period.refresh_from_db()
+    assert dept_period.frozen_message().startswith("Đợt đánh giá năm 2025 đã công bố")
+    assert "bảng tiến độ của đợt" in dept_period.frozen_message()
