@@ -78,11 +78,20 @@ def notify_returned(score) -> int:
 
 
 def _pending_self_assessment(period):
+    if period.round_id:
+        # A unit of a province's round: nothing once it locked its scorecard; before, the
+        # applicable leaves it has not scored yet.
+        if period.self_locked_at:
+            return Score.objects.none()
+        return Score.objects.filter(period=period, not_applicable=False, self_points__isnull=True,
+                                    criterion__scoring_source__in=ScoringSource.self_assessed())
     return Score.objects.filter(period=period, state__in=[ScoreState.DRAFT, ScoreState.RETURNED],
                                 criterion__scoring_source__in=ScoringSource.self_assessed())
 
 
 def _pending_explanation(period):
+    if period.round_id:  # the leaves the council flagged "yêu cầu giải trình"
+        return Score.objects.filter(period=period, explanation_requested=True, appeal_explanation="")
     return Score.objects.filter(period=period, appraised_points__lt=F("criterion__max_points"), appeal_explanation="")
 
 
@@ -132,6 +141,7 @@ def _remind_period(period, kind, deadline, pending, label) -> int:
                 "Hạn %(label)s năm %(year)s là %(deadline)s. %(agency)s còn %(count)s tiêu chí chưa xong: %(codes)s.\n"
                 "Vào: %(url)s"
             ) % {"label": label, "year": period.year, "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
-                 "agency": agency.name, "count": len(codes), "codes": ", ".join(codes), "url": absolute(reverse("scorecards:workspace"))}
+                 "agency": agency.name, "count": len(codes), "codes": ", ".join(codes), "url": absolute(
+                     reverse("round_scorecard:detail", args=[period.pk]) if period.round_id else reverse("scorecards:workspace"))}
             sent += _send(subject, body, agency_emails(agency_id))
     return sent

@@ -381,3 +381,24 @@ def test_a_unit_can_sit_in_two_rounds_of_a_year_on_one_framework(small_round, of
                         status=PeriodStatus.DRAFT)
     [period] = rounds.add_subjects(second.test_groups["so"].pk, [dept_period.subject], actor=officer)
     assert period.framework_id == dept_period.framework_id and period.year == dept_period.year
+
+
+def test_deadline_reminders_reach_units_that_have_not_locked(small_round, dept_user, dept_period, commune_user):
+    from django.core import mail
+
+    from scorecards.services.notifications import send_deadline_reminders
+
+    dept_user.email, commune_user.email = "so-a@example.vn", "xa-a@example.vn"
+    dept_user.save()
+    commune_user.save()
+    small_round.self_assessment_deadline = timezone.now() + timedelta(days=2)
+    small_round.save()
+    fill_self(dept_period)
+    selflock.lock_self_assessment(dept_period.pk, report(), actor=dept_user)
+    mail.outbox = []
+    send_deadline_reminders()
+    to = {r for m in mail.outbox for r in m.to}
+    assert "xa-a@example.vn" in to and "so-a@example.vn" not in to  # Sở A locked: nothing waits for it
+    body = next(m.body for m in mail.outbox if m.to == ["xa-a@example.vn"])
+    commune = small_round.periods.get(subject=commune_user.agency)
+    assert f"/dot-danh-gia/phieu/{commune.pk}/" in body and "1.1.1" in body and "3.1.1" not in body  # survey leaves wait for nobody
