@@ -17,7 +17,6 @@ from django.contrib.auth.models import Group
 from scorecards import permissions
 from scorecards.choices import PeriodStatus
 from scorecards.models import AuditEvent, Score
-from scorecards.services import rounds as round_service
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import UserFactory
 
@@ -48,6 +47,12 @@ def user(username, agency=None, group=permissions.AGENCY_STAFF):
 def logout(page):
     page.click("header form button:has-text('Đăng xuất')")
     page.wait_for_load_state("networkidle")
+
+
+def board_step(page, base, round_id, status):
+    """Sở Nội vụ moves the whole round one step on its board (the button of that status)."""
+    page.goto(f"{base}/dot-danh-gia/{round_id}/")
+    submit(page, f"#round-steps button[value={status}]")
 
 
 def submit(page, selector):
@@ -104,8 +109,15 @@ def test_whole_round_in_the_browser(page, live_server, login, demo, tmp_path):
     assert "Xã Nậm Kè thử" not in page.locator("main").inner_text()
     logout(page)
 
+    # Sở Nội vụ moves the round to appraisal on its board.
+    login("sonoivu", f"/dot-danh-gia/{round_.pk}/")
+    board_step(page, live_server.url, round_.pk, PeriodStatus.APPRAISAL)
+    round_.refresh_from_db()
+    assert round_.status == PeriodStatus.APPRAISAL
+    shoot(page, "round-board")
+    logout(page)
+
     # Appraisal, round 1: the appraiser takes a quarter point off 1.1.1 and flags it.
-    round_service.change_round_status(round_.pk, PeriodStatus.APPRAISAL, actor=officer)
     login("thamdinh-e2e", url)
     for row in page.locator("tr.leaf").all():
         field = row.locator("input[name$='-appraised_points']")
@@ -122,8 +134,10 @@ def test_whole_round_in_the_browser(page, live_server, login, demo, tmp_path):
     shoot(page, "round-appraised")
     logout(page)
 
-    # Explanation round: the commune explains the flagged criterion.
-    round_service.change_round_status(round_.pk, PeriodStatus.EXPLANATION, actor=officer)
+    # Explanation round, opened on the board: the commune explains the flagged criterion.
+    login("sonoivu", f"/dot-danh-gia/{round_.pk}/")
+    board_step(page, live_server.url, round_.pk, PeriodStatus.EXPLANATION)
+    logout(page)
     login("xa-e2e", url)
     page.locator("tr.leaf[data-code='1.1.1'] textarea[name$='-appeal_explanation']").fill(
         "Đã bổ sung Kế hoạch số 12/KH-UBND")
@@ -142,15 +156,16 @@ def test_whole_round_in_the_browser(page, live_server, login, demo, tmp_path):
     assert flagged.final_points == Decimal(1)
     logout(page)
 
-    # Sở Nội vụ records the decision and publishes the round.
+    # Sở Nội vụ records the decision and publishes the round on its board.
+    round_.refresh_from_db()  # the board moved it on
     round_.decision_number, round_.decision_date, round_.decision_signer = "99/QĐ-UBND", date(2026, 1, 20), "Người ký"
     round_.save()
-    round_service.change_round_status(round_.pk, PeriodStatus.APPRAISAL, actor=officer)
-    round_service.change_round_status(round_.pk, PeriodStatus.PUBLISHED, actor=officer)
-    assert AuditEvent.objects.filter(period=commune, action="period.published").exists()
+    login("sonoivu", f"/dot-danh-gia/{round_.pk}/")
+    board_step(page, live_server.url, round_.pk, PeriodStatus.APPRAISAL)
+    board_step(page, live_server.url, round_.pk, PeriodStatus.PUBLISHED)
+    assert AuditEvent.objects.filter(period=commune, action="period.published", actor__username="sonoivu").exists()
 
     # The annex PDF lists the commune first in its group with grade Tốt (12/12 → 100).
-    login("sonoivu", url)
     with page.expect_download() as info:
         page.evaluate(f"window.location = '/reports/dot/{round_.pk}/phu-luc/pdf/'")
     pdf = tmp_path / "phu-luc.pdf"
