@@ -84,6 +84,10 @@ class Round(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # `status` is written only by services.rounds.change_round_status (with
+            # update_fields): saving a copy loaded before a step never moves the round back.
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "status"]
         super().save(*args, **kwargs)
         # Every scorecard of the round follows the round's deadlines and illustrative mark.
         self.periods.update(self_assessment_deadline=self.self_assessment_deadline,

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from scorecards.choices import AdjustmentKind, AuditAction, PeriodStatus, Right
-from scorecards.models import Adjustment, AuditEvent, Criterion, EvaluationPeriod, Score
+from scorecards.models import Adjustment, AuditEvent, Criterion, EvaluationPeriod, Round, Score
 from scorecards.policy import can_appraise, capabilities, sees_round
 from scorecards.services import adjustments, rounds, selflock
 from scorecards.services.scoring import ScoreChange, apply_score_changes
@@ -402,3 +402,12 @@ def test_deadline_reminders_reach_units_that_have_not_locked(small_round, dept_u
     body = next(m.body for m in mail.outbox if m.to == ["xa-a@example.vn"])
     commune = small_round.periods.get(subject=commune_user.agency)
     assert f"/dot-danh-gia/phieu/{commune.pk}/" in body and "1.1.1" in body and "3.1.1" not in body  # survey leaves wait for nobody
+
+
+def test_saving_a_stale_copy_of_the_round_never_moves_its_status_back(small_round, officer):
+    stale = Round.objects.get(pk=small_round.pk)
+    rounds.change_round_status(small_round.pk, PeriodStatus.APPRAISAL, actor=officer)
+    stale.decision_number = "5/QĐ-UBND"
+    stale.save()
+    small_round.refresh_from_db()
+    assert small_round.status == PeriodStatus.APPRAISAL and small_round.decision_number == "5/QĐ-UBND"
