@@ -259,7 +259,7 @@ class Capabilities:
         return _("Bạn không có quyền thực hiện thao tác này với tiêu chí này ở giai đoạn hiện tại.")
 
 
-def _self_assess_refusal(score, agency_id, now, exception) -> str | None:
+def self_assess_refusal(score, agency_id, now, exception) -> str | None:
     refusal = window_refusal(score.period, agency_id, Right.SELF_ASSESS, now=now, exception=exception)
     if refusal:
         return refusal
@@ -276,7 +276,7 @@ def _self_assess_refusal(score, agency_id, now, exception) -> str | None:
     return None
 
 
-def _explain_refusal(score, agency_id, now, exception) -> str | None:
+def explain_refusal(score, agency_id, now, exception) -> str | None:
     refusal = window_refusal(score.period, agency_id, Right.EXPLAIN, now=now, exception=exception)
     if refusal:
         return refusal
@@ -298,15 +298,15 @@ def capabilities(user, score, *, now: datetime | None = None) -> Capabilities:
     manage = can_manage(user)
     view = sees_round(user, period.round_id) or responsible or bool(
         is_agency_staff(user) and score.__class__.objects.for_user(user).filter(pk=score.pk).exists())
-    self_refusal = explain_refusal = None
+    self_refusal = explain_no = None
     if responsible:
         exception = ...  # looked up at most once, shared by both windows
         if period.status in WINDOWS[Right.SELF_ASSESS][1] | WINDOWS[Right.EXPLAIN][1]:
             exception = active_exception(period, user.agency_id, now)
-        self_refusal = _self_assess_refusal(score, user.agency_id, now, exception)
-        explain_refusal = _explain_refusal(score, user.agency_id, now, exception)
+        self_refusal = self_assess_refusal(score, user.agency_id, now, exception)
+        explain_no = explain_refusal(score, user.agency_id, now, exception)
     self_assess = responsible and self_refusal is None
-    explain = responsible and explain_refusal is None
+    explain = responsible and explain_no is None
     transitions = set()
     # A province's round has no per-criterion review: the unit locks its whole scorecard
     # (services.selflock) and the council appraises it.
@@ -319,7 +319,7 @@ def capabilities(user, score, *, now: datetime | None = None) -> Capabilities:
     return Capabilities(
         view=view, responsible=responsible,
         self_assess=self_assess, self_assess_refusal=self_refusal if responsible else None,
-        explain=explain, explain_refusal=explain_refusal if responsible else None,
+        explain=explain, explain_refusal=explain_no if responsible else None,
         transitions=frozenset(transitions),
         appraise=can_appraise(user, period) and period.status in RIGHT_STATUSES[Right.APPRAISE],
         administer=manage and period.status in RIGHT_STATUSES[Right.ADMINISTER],

@@ -29,8 +29,10 @@ UNIT_FIELDS = frozenset({"kind", "content", "claimed_points", "explanation"})
 APPRAISER_FIELDS = frozenset({"kind", "content", "points", "appraisal_reason"})
 
 
-def _role(actor, period) -> str:
-    """"manager", "appraiser" or "unit" for what the actor may write now; raises otherwise."""
+def writer_role(actor, period) -> str:
+    """"manager", "appraiser" or "unit": which part of a bonus or penalty the actor may write
+    now (pages ask it to offer the right fields). Raises PermissionDenied for anyone else,
+    ValidationError when the actor's window is shut."""
     if can_manage(actor):
         period.ensure_writable()
         return "manager"
@@ -71,7 +73,7 @@ def save_adjustment(period_id: int, values: dict, *, actor, adjustment_id: int |
     penalty, a stale version, or broken rules (Adjustment.clean).
     """
     period = lock_period(period_id)
-    role = _role(actor, period)
+    role = writer_role(actor, period)
     outside = set(values) - _allowed(role)
     if outside:
         raise PermissionDenied(_("Không được ghi %(f)s ở phần việc này.") % {"f": ", ".join(sorted(outside))})
@@ -124,7 +126,7 @@ def delete_adjustment(adjustment_id: int, *, actor) -> None:
     if period_id is None:
         raise ValidationError(_("Không tìm thấy điểm thưởng, điểm trừ #%(id)s.") % {"id": adjustment_id})
     period = lock_period(period_id)
-    role = _role(actor, period)
+    role = writer_role(actor, period)
     adj = Adjustment.objects.select_for_update().get(pk=adjustment_id)
     if role == "unit" and adj.points is not None:
         raise ValidationError(_("Nội dung đã được thẩm định: đơn vị không xoá được."))

@@ -263,7 +263,7 @@ def adjustment_role(user, period) -> tuple[str | None, str | None]:
     """The part the user may write in the bonus and penalty section now, after the
     service's own rule (services.adjustments), or None and the sentence why not."""
     try:
-        return adjustment_service._role(user, period), None
+        return adjustment_service.writer_role(user, period), None
     except PermissionDenied:
         return None, None
     except ValidationError as exc:
@@ -300,12 +300,12 @@ def page_rights(user, period: EvaluationPeriod, page: ScorecardPage, *, now=None
     if rights.unit and rights.self_refusal is None:
         rights.mode = "self"
         for row in page.leaves:
-            row.refusal = (policy._self_assess_refusal(row.score, user.agency_id, now, exception) if row.score
+            row.refusal = (policy.self_assess_refusal(row.score, user.agency_id, now, exception) if row.score
                            else _("Chưa có dòng điểm."))
     elif rights.unit and rights.explain_refusal is None:
         rights.mode = "explain"
         for row in page.leaves:
-            row.refusal = (policy._explain_refusal(row.score, user.agency_id, now, exception) if row.score
+            row.refusal = (policy.explain_refusal(row.score, user.agency_id, now, exception) if row.score
                            else _("Chưa có dòng điểm."))
     elif appraiser and period.status in APPRAISAL_STATUSES and not period.is_frozen:
         rights.mode = "appraise"
