@@ -45,6 +45,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+    # Browser tests last: a transactional test empties the database when it ends, and every
+    # later test would then load the demo again inside its own rolled-back transaction
+    # (2 s each since the demo holds the province's rounds).
+    items[:] = [i for i in items if "e2e" not in i.keywords] + [i for i in items if "e2e" in i.keywords]
 
 
 @pytest.fixture
