@@ -45,10 +45,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
-    # Browser tests last: a transactional test empties the database when it ends, and every
-    # later test would then load the demo again inside its own rolled-back transaction
-    # (2 s each since the demo holds the province's rounds).
-    items[:] = [i for i in items if "e2e" not in i.keywords] + [i for i in items if "e2e" in i.keywords]
+    # Transactional tests (the browser tests, the concurrency test) last: such a test empties
+    # the database when it ends, and every later test would then load the demo again inside
+    # its own rolled-back transaction (2 s each since the demo holds the province's rounds).
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        return "e2e" in item.keywords or bool(marker and marker.kwargs.get("transaction"))
+
+    items[:] = [i for i in items if not transactional(i)] + [i for i in items if transactional(i)]
 
 
 @pytest.fixture
