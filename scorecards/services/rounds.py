@@ -150,7 +150,8 @@ def remove_subject(period_id: int, *, actor, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Cần ghi lý do bỏ đối tượng khỏi đợt đánh giá."))
-    period = EvaluationPeriod.objects.select_for_update().select_related("subject", "group").get(pk=period_id)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (group).
+    period = EvaluationPeriod.objects.select_for_update(of=("self",)).select_related("subject", "group").get(pk=period_id)
     scored = Score.objects.filter(period=period).filter(
         Q(self_points__isnull=False) | Q(appraised_points__isnull=False) | Q(appraised_points_round2__isnull=False)
         | ~Q(explanation="") | ~Q(appeal_explanation="")).count()
