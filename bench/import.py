@@ -30,16 +30,11 @@ kind and table, with the time spent in the database); --profile prints cProfile'
 30 lines (cumulative) of each.
 """
 import argparse
-import atexit
 import cProfile
 import io
-import os
 import pstats
 import re
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from decimal import Decimal
@@ -48,25 +43,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import throwaway  # noqa: E402  (bench/, the script's own folder)
+
 SCORE_HEADERS = ("Mã tiêu chí", "Điểm tự đánh giá", "Giải trình cách tính điểm")
 PLAIN_HEADERS = ("id", "self_points", "explanation")
 TARGET = Decimal("1.30")
 
 
 def setup_django():
-    if "DATABASE_URL" not in os.environ:
-        tmp = Path(tempfile.mkdtemp())
-        atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # a throw-away database
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Settings need a key when DEBUG is off; a throw-away one does for a benchmark.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    # migrate also creates the role groups (post_migrate), Sở Nội vụ among them.
-    call_command("migrate", verbosity=0)
+    throwaway.setup_django()
 
 
 def reset():

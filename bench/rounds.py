@@ -20,19 +20,17 @@ A page or document that is not built yet prints "not available". Figures, not a 
 test suite never runs this file.
 """
 import argparse
-import atexit
-import os
-import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import throwaway  # noqa: E402  (bench/, the script's own folder)
 
 FIELDS, CRITERIA, LEAVES = 10, 2, 5
 TARGET_ROWS = Decimal("3")
@@ -41,22 +39,10 @@ NOT_AVAILABLE = "not available"
 
 
 def setup_django():
-    if "DATABASE_URL" not in os.environ:
-        tmp = Path(tempfile.mkdtemp())
-        atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # a throw-away database
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Settings need a key when DEBUG is off; a throw-away one does for a benchmark.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
+    throwaway.setup_django()
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # migrate also creates the role groups (post_migrate), Sở Nội vụ among them.
-    call_command("migrate", verbosity=0)
 
 
 def timed(fn):

@@ -30,11 +30,8 @@ def _set_margins(section, top=20, bottom=20, left=30, right=15):
     section.left_margin, section.right_margin = Mm(left), Mm(right)
 
 
-def _page_number_header(section):
-    """Page number centred in the top margin, none on the first page."""
-    section.different_first_page_header_footer = True
-    para = section.header.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def page_field(paragraph):
+    """Append Word's PAGE field (the page number) to a paragraph."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     run = OxmlElement("w:r")
@@ -42,7 +39,15 @@ def _page_number_header(section):
     text.text = "1"
     run.append(text)
     field.append(run)
-    para._p.append(field)
+    paragraph._p.append(field)
+
+
+def _page_number_header(section):
+    """Page number centred in the top margin, none on the first page."""
+    section.different_first_page_header_footer = True
+    para = section.header.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    page_field(para)
 
 
 def _no_borders(table):

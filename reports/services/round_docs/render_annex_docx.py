@@ -10,11 +10,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from reports.services.render_docx import FONT, _cant_split, _no_borders, _repeat_header
+from reports.services.render_docx import FONT, _cant_split, _no_borders, _repeat_header, page_field
 
 from . import common
 from .annex import Annex, AnnexGroup, build_annex
@@ -44,17 +43,6 @@ def text_width_mm(doc) -> float:
     return (s.page_width - s.left_margin - s.right_margin) / Mm(1)
 
 
-def _page_field(paragraph):
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
 def page_headers(doc, illustrative: bool):
     """Page number centred from page 2 (Nghị định 30); the illustrative mark on every page."""
     section = doc.sections[0]
@@ -63,7 +51,7 @@ def page_headers(doc, illustrative: bool):
         para = header.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if numbered:
-            _page_field(para)
+            page_field(para)
         if illustrative:
             mark = header.add_paragraph()
             mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
