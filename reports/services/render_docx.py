@@ -1,8 +1,12 @@
-"""DOCX of the report (python-docx), for staff who edit the text before signing.
+"""DOCX of the report (python-docx), for staff who finish the text in Word or LibreOffice
+before signing.
 
-Same sections, sentences and tables as the PDF (they come from the same context); the
-chart is given as its table of figures. Footnotes, which python-docx cannot write, are
-listed at the end under a rule with their numbers kept in the text.
+Same sections, sentences and tables as the PDF (they come from the same context):
+headings in Word's heading styles (the navigation pane shows them) formatted as the
+official body; tables with fixed column widths (names and reasons wide, numbers narrow);
+the chart as a picture of the PDF's SVG; real Word footnotes; the shortfall table on
+landscape pages; page numbers top centre from page 2; "DỰ THẢO" on every page of a draft;
+document properties from the report record. The same data gives the same bytes.
 """
 from __future__ import annotations
 
@@ -10,19 +14,32 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .assemble import ReportData
+from . import docx_layout as layout
+from . import docx_parts as parts
+from .assemble import ReportData, default_area_name
 from .context import build_context
+from .narrative import _VOWELS
+from .docx_layout import FONT, INDENT, page_field
 from .tables import Table
 
-FONT = "Times New Roman"
-INDENT = Cm(1.27)
+PORTRAIT_TEXT_MM = 210 - 30 - 15
+LANDSCAPE_TEXT_MM = 297 - 25 - 15
+CHART_WIDTH_CM = 16
+
+
+def empty_section_placeholder(*, draft: bool = True) -> str:
+    """What stands for a staff-written section left empty, as the PDF's template prints it
+    (reports/_blocks.html): a draft asks for the text, a final render says it is empty."""
+    if draft:
+        return _("(Chưa có nội dung – cán bộ nhập tại trang quản trị báo cáo.)")
+    return _("(Không có nội dung.)")
 
 
 def _set_margins(section, top=20, bottom=20, left=30, right=15):
@@ -30,34 +47,8 @@ def _set_margins(section, top=20, bottom=20, left=30, right=15):
     section.left_margin, section.right_margin = Mm(left), Mm(right)
 
 
-def page_field(paragraph):
-    """Append Word's PAGE field (the page number) to a paragraph."""
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _page_number_header(section):
-    """Page number centred in the top margin, none on the first page."""
-    section.different_first_page_header_footer = True
-    para = section.header.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    page_field(para)
-
-
 def _no_borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
+    layout.no_borders(table)
 
 
 def _repeat_header(row):
@@ -73,96 +64,114 @@ def _cant_split(row):
 
 
 class Writer:
-    def __init__(self):
+    def __init__(self, *, draft_mark: str | None = None):
         self.doc = Document()
-        style = self.doc.styles["Normal"]
-        style.font.name = FONT
-        style.font.size = Pt(14)
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-        fmt = style.paragraph_format
-        fmt.space_after = Pt(6)
-        fmt.space_before = Pt(0)
-        fmt.line_spacing = 1.1
+        layout.base_styles(self.doc)
+        layout.heading_styles(self.doc)
+        parts.set_language(self.doc)
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         _set_margins(section)
-        _page_number_header(section)
+        layout.page_headers(section, draft_mark=draft_mark)
+        self.notes: list[tuple[int, str]] = []
 
-    def para(self, text="", *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, size=None, lead=""):
-        p = self.doc.add_paragraph()
-        p.alignment = align
+    def para(self, text="", *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, size=None, lead="",
+             style=None):
+        p = self.doc.add_paragraph(style=style)
+        if align is not None:
+            p.alignment = align
         if indent:
             p.paragraph_format.first_line_indent = INDENT
         if lead:
-            r = p.add_run(lead)
+            r = p.add_run(parts.xml_text(lead))
             r.italic = True
-            r.bold = bold
+            r.bold = bold or None
             if size:
                 r.font.size = Pt(size)
-        r = p.add_run(text)
-        r.bold, r.italic = bold, italic
+        r = p.add_run(parts.xml_text(text))
+        if bold or italic:
+            r.bold, r.italic = bold or None, italic or None
         if size:
             r.font.size = Pt(size)
         return p
 
     def note_call(self, p, note, tail=""):
+        """A real Word footnote where the PDF puts its call, then the rest of the sentence."""
         if note:
-            r = p.add_run(str(note.number))
-            r.font.superscript = True
+            self.notes.append((note.number, note.text))
+            parts.footnote_reference(p, note.number)
         if tail:
-            p.add_run(tail)
+            p.add_run(parts.xml_text(tail))
 
-    def heading(self, text):
-        p = self.para(text, bold=True)
-        p.paragraph_format.keep_with_next = True
-        return p
+    def heading(self, text, level=2):
+        """I./II. (level 1), 1./2./3. (level 2): Word's heading styles, formatted as the body."""
+        return self.para(text, style=f"Heading {level}", indent=False, align=None)
 
-    def blocks(self, blocks):
+    def blocks(self, blocks, *, placeholder="", draft=False):
+        """Staff-written text. Empty, it says so as the PDF does: under its own heading
+        (placeholder="heading") in every render, the words differing for a draft and a
+        final render; after other sentences (placeholder="draft") in a draft only."""
+        if not blocks and placeholder and (draft or placeholder == "heading"):
+            self.para(empty_section_placeholder(draft=draft), italic=True)
         for b in blocks:
             if b.kind == "heading":
-                self.para(b.text, bold=True, italic=True)
+                self.heading(b.text, level=3)
             elif b.kind == "item":
                 self.para(b.text, lead="- " + b.lead if b.lead else "- ")
             else:
                 self.para(b.text, lead=b.lead)
 
-    def table(self, table: Table, *, size=11, width_mm=165):
+    def table(self, table: Table, *, size=11, width_mm=PORTRAIT_TEXT_MM):
         t = self.doc.add_table(rows=1, cols=table.columns)
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = [Mm(width_mm * w / 100) for w in table.widths]
         header = t.rows[0]
         _repeat_header(header)
         for i, text in enumerate(table.headers):
-            cell = header.cells[i]
-            cell.width = widths[i]
-            p = cell.paragraphs[0]
+            p = header.cells[i].paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            r = p.add_run(text)
+            p.paragraph_format.space_after = Pt(0)
+            p.paragraph_format.line_spacing = 1.0
+            r = p.add_run(parts.xml_text(text))
             r.bold = True
             r.font.size = Pt(size)
         for row in table.rows:
             cells = t.add_row().cells
             for i, c in enumerate(row.cells):
-                cells[i].width = widths[i]
                 lines = c.text.split("\n") or [""]
                 for j, line in enumerate(lines):
                     p = cells[i].paragraphs[0] if j == 0 else cells[i].add_paragraph()
                     p.paragraph_format.space_after = Pt(0)
+                    p.paragraph_format.line_spacing = 1.0
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if c.numeric else WD_ALIGN_PARAGRAPH.LEFT
-                    r = p.add_run(line)
-                    r.bold = row.strong
+                    r = p.add_run(parts.xml_text(line))
+                    r.bold = row.strong or None
                     r.font.size = Pt(size)
+        # The PDF's widths (percent of the text width): names and reasons wide, numbers narrow.
+        layout.column_widths(t, [Mm(width_mm * w / sum(table.widths)) for w in table.widths])
+        layout.cell_margins(t)
         return t
 
-    def new_section(self, landscape: bool):
-        from docx.enum.section import WD_SECTION
+    def picture(self, png: bytes, *, width_cm: float, title: str):
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(6)
+        p.paragraph_format.keep_together = True
+        p.add_run().add_picture(BytesIO(png), width=Cm(width_cm))
+        for doc_pr in p._p.xpath(".//wp:docPr"):
+            doc_pr.set("descr", parts.xml_text(title))
+        return p
 
+    def new_section(self, landscape: bool):
+        # The paragraph that ends the previous section holds nothing: 1 pt high, so that it
+        # never opens a page of its own after a table that fills the last one.
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        fmt = self.doc.paragraphs[-1].paragraph_format
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(1)
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         _set_margins(section, left=25 if landscape else 30)
-        section.different_first_page_header_footer = False
+        layout.follow_headers(section)
         return section
 
 
@@ -170,7 +179,6 @@ def _header(w: Writer, ctx: dict):
     record = ctx["record"]
     t = w.doc.add_table(rows=2, cols=2)
     _no_borders(t)
-    widths = (Mm(66), Mm(99))
     cells = [
         [(record.parent_body, False, False, 13), (record.issuer, True, False, 13), ("―――――", False, False, 10)],
         [(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), True, False, 12.5), (_("Độc lập - Tự do - Hạnh phúc"), True, False, 13.5),
@@ -178,27 +186,29 @@ def _header(w: Writer, ctx: dict):
     ]
     for col, lines in enumerate(cells):
         cell = t.rows[0].cells[col]
-        cell.width = widths[col]
         for j, (text, bold, italic, size) in enumerate(lines):
             p = cell.paragraphs[0] if j == 0 else cell.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.space_after = Pt(0)
-            r = p.add_run(text)
-            r.bold, r.italic, r.font.size = bold, italic, Pt(size)
+            r = p.add_run(parts.xml_text(text))
+            r.bold, r.italic, r.font.size = bold or None, italic or None, Pt(size)
     for col, (text, italic, size) in enumerate(((ctx["number_line"], False, 13), (ctx["date_line"], True, 13.5))):
-        cell = t.rows[1].cells[col]
-        cell.width = widths[col]
-        p = cell.paragraphs[0]
+        p = t.rows[1].cells[col].paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run(text)
-        r.italic, r.font.size = italic, Pt(size)
+        r = p.add_run(parts.xml_text(text))
+        r.italic, r.font.size = italic or None, Pt(size)
+    # 40 % / 60 % of the text width, as the PDF's header.
+    layout.column_widths(t, [Mm(PORTRAIT_TEXT_MM * 0.4), Mm(PORTRAIT_TEXT_MM * 0.6)])
 
 
-def render_docx(data: ReportData, context: dict | None = None) -> bytes:
-    ctx = context or build_context(data)
+def render_docx(data: ReportData, context: dict | None = None, *, final: bool = False) -> bytes:
+    """The report as DOCX bytes; a draft carries the draft mark on every page unless the
+    context (or `final`) says it is the publication snapshot."""
+    ctx = context or build_context(data, final=final)
     text, blocks, year = ctx["text"], ctx["blocks"], data.year
+    draft = bool(ctx.get("is_draft"))
     notes = text.footnotes
-    w = Writer()
+    w = Writer(draft_mark=ctx.get("draft_mark") if draft else None)
     _header(w, ctx)
     w.para(_("BÁO CÁO"), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False).paragraph_format.space_before = Pt(12)
     w.para(text.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -209,9 +219,9 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
             run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
     w.note_call(w.para(text.opening), notes.get("baseline"))
 
-    w.heading(_("I. KẾT QUẢ CHỈ SỐ HÀI LÒNG CỦA NGƯỜI DÂN ĐỐI VỚI SỰ PHỤC VỤ CỦA CƠ QUAN HÀNH CHÍNH NHÀ NƯỚC (SIPAS)"))
+    w.heading(_("I. KẾT QUẢ CHỈ SỐ HÀI LÒNG CỦA NGƯỜI DÂN ĐỐI VỚI SỰ PHỤC VỤ CỦA CƠ QUAN HÀNH CHÍNH NHÀ NƯỚC (SIPAS)"), level=1)
     w.heading(_("1. Tổng quan về Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước năm %(year)s") % {"year": year})
-    w.blocks(blocks["sipas_method"])
+    w.blocks(blocks["sipas_method"], placeholder="heading", draft=draft)
     w.heading(_("2. Nội dung, tiêu chí đo lường sự hài lòng của người dân năm %(year)s") % {"year": year})
     w.para(text.sipas_criteria)
     for line in text.sipas_sections:
@@ -221,13 +231,13 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
         w.note_call(w.para(text.sipas_result + (" " + text.sipas_indicators if text.sipas_indicators else "")), notes.get("sipas"))
     if data.sipas.has_values:
         w.table(ctx["sipas_table"], size=11)
-    w.blocks(blocks["sipas_commentary"])
+    w.blocks(blocks["sipas_commentary"], placeholder="draft", draft=draft)
     if text.sipas_expectations:
         w.para(text.sipas_expectations)
 
-    w.heading(_("II. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR INDEX)"))
+    w.heading(_("II. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH (PAR INDEX)"), level=1)
     w.heading(_("1. Công tác triển khai tự đánh giá, chấm điểm xác định Chỉ số CCHC năm %(year)s") % {"year": year})
-    w.blocks(blocks["self_assessment_work"])
+    w.blocks(blocks["self_assessment_work"], placeholder="draft", draft=draft)
     w.para(" ".join([text.self_assessed_total] + [b.text for b in blocks["self_assessment_after"]]))
     w.heading(_("2. Kết quả Chỉ số CCHC năm %(year)s") % {"year": year})
     p = w.para(text.par_result)
@@ -236,8 +246,8 @@ def render_docx(data: ReportData, context: dict | None = None) -> bytes:
         w.note_call(p, notes.get("framework"))
     if data.par.has_results:
         _par_details(w, ctx, data)
-    _closing_sections(w, ctx, data)
-    return _save(w, text)
+    _closing_sections(w, ctx, data, draft)
+    return _save(w, ctx, data)
 
 
 def _par_details(w: Writer, ctx: dict, data: ReportData):
@@ -249,11 +259,13 @@ def _par_details(w: Writer, ctx: dict, data: ReportData):
     if text.par_summary:
         p = w.para(text.par_summary)
         w.note_call(p, notes.get("rose"), text.par_summary_tail)
-    w.para(text.chart_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13).paragraph_format.keep_with_next = True
-    w.table(ctx["chart_table"], size=12)
+    title = w.para(text.chart_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=13)
+    title.paragraph_format.keep_with_next = True
+    title.paragraph_format.space_before = Pt(6)
+    w.picture(layout.chart_png(str(ctx["chart_svg"]), width_cm=CHART_WIDTH_CM), width_cm=CHART_WIDTH_CM, title=text.chart_title)
 
 
-def _closing_sections(w: Writer, ctx: dict, data: ReportData):
+def _closing_sections(w: Writer, ctx: dict, data: ReportData, draft: bool):
     text, blocks, year = ctx["text"], ctx["blocks"], data.year
     w.heading(_("3. Tồn tại, hạn chế và nguyên nhân"))
     if not data.par.has_results:
@@ -261,9 +273,9 @@ def _closing_sections(w: Writer, ctx: dict, data: ReportData):
     else:
         _shortfalls(w, ctx, data)
     w.heading(_("4. Một số giải pháp duy trì, cải thiện kết quả Chỉ số cải cách hành chính năm %(next)s và các năm tiếp theo") % {"next": year + 1})
-    w.blocks(blocks["solutions"])
+    w.blocks(blocks["solutions"], placeholder="heading", draft=draft)
     w.heading(_("5. Kiến nghị, đề xuất"))
-    w.blocks(blocks["recommendations"])
+    w.blocks(blocks["recommendations"], placeholder="heading", draft=draft)
     w.para(text.closing)
     _signature(w, ctx)
 
@@ -278,23 +290,55 @@ def _shortfalls(w: Writer, ctx: dict, data: ReportData):
             w.para("+ " + line)
     if data.par.shortfalls:
         w.new_section(landscape=True)
-        w.para(text.shortfall_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=12)
-        w.table(ctx["shortfall_table"], size=10, width_mm=257)
+        title = w.para(text.shortfall_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=12)
+        title.paragraph_format.keep_with_next = True
+        w.table(ctx["shortfall_table"], size=10, width_mm=LANDSCAPE_TEXT_MM)
         w.new_section(landscape=False)
 
 
-def _save(w: Writer, text) -> bytes:
-    if text.footnote_list:
-        w.para("――――――――――", indent=False, size=10)
-        for note in text.footnote_list:
-            p = w.para("", indent=False, size=11)
-            r = p.add_run(str(note.number))
-            r.font.superscript = True
-            r2 = p.add_run(" " + note.text)
-            r2.font.size = Pt(11)
+def _name_case(name: str) -> str:
+    """"SỞ NỘI VỤ" -> "Sở Nội vụ", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ" -> "Sở Kế hoạch và Đầu tư": a name
+    printed in capitals (the page header) as it reads in a sentence: the first two words and
+    the word after "và" or "-" capitalised, acronyms (no vowel: UBND) kept."""
+    if name != name.upper():
+        return name
+    words, out = name.split(), []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if not set(low) & _VOWELS:
+            out.append(word)
+        elif i < 2 or (i and words[i - 1].lower() in ("và", "-")):
+            out.append(low[:1].upper() + low[1:])
+        else:
+            out.append(low)
+    return " ".join(out)
+
+
+def issuing_body(record, period=None) -> str:
+    """"Sở Nội vụ tỉnh Điện Biên": the issuer as the opening paragraph names it (its role
+    before " - "), else as the header prints it, with the province's name."""
+    name = (record.issuer_role or "").split(" - ")[0].strip() or _name_case((record.issuer or "").strip())
+    area = (record.area_name or "").strip() or (default_area_name(period) if period is not None else "")
+    if area and area.lower() not in name.lower():
+        name = f"{name} {area}".strip()
+    return name or (record.parent_body or "").strip()
+
+
+def _save(w: Writer, ctx: dict, data: ReportData) -> bytes:
+    record, text = ctx["record"], ctx["text"]
+    if w.notes:
+        parts.add_footnotes(w.doc, w.notes)
+    when = parts.fixed_datetime(record.date, data.year)
+    author = issuing_body(record, data.period)
+    parts.set_properties(
+        w.doc, author=author, title=text.subject,
+        subject=_("Chỉ số CCHC (PAR Index) và Chỉ số SIPAS năm %(year)s") % {"year": data.year},
+        keywords="; ".join(k for k in (_("Chỉ số CCHC"), "PAR Index", "SIPAS", str(data.year), record.area_name) if k),
+        category=_("Báo cáo"), description=ctx.get("illustrative_line") or "",
+        identifier=record.number or "", status=ctx.get("draft_mark", "") if ctx.get("is_draft") else "", when=when)
     out = BytesIO()
     w.doc.save(out)
-    return out.getvalue()
+    return parts.normalise_zip(out.getvalue(), when)
 
 
 def _signature(w: Writer, ctx: dict):
@@ -304,21 +348,26 @@ def _signature(w: Writer, ctx: dict):
     _cant_split(t.rows[0])
     left, right = t.rows[0].cells
     p = left.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
     r = p.add_run(_("Nơi nhận:"))
     r.bold, r.italic, r.font.size = True, True, Pt(12)
     lines = ctx["recipients"]
     for i, line in enumerate(lines):
         q = left.add_paragraph()
         q.paragraph_format.space_after = Pt(0)
-        rr = q.add_run(f"- {line}{'.' if i == len(lines) - 1 else ';'}")
+        rr = q.add_run(parts.xml_text(f"- {line}{'.' if i == len(lines) - 1 else ';'}"))
         rr.font.size = Pt(11)
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run(record.signer_title)
+    r = p.add_run(parts.xml_text(record.signer_title))
     r.bold = True
     for _i in range(4):
         right.add_paragraph()
     q = right.add_paragraph()
     q.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    rr = q.add_run(record.signer_name)
+    rr = q.add_run(parts.xml_text(record.signer_name))
     rr.bold = True
+    layout.column_widths(t, [Mm(PORTRAIT_TEXT_MM * 0.5)] * 2)
+
+
+__all__ = ["FONT", "empty_section_placeholder", "issuing_body", "page_field", "render_docx"]

@@ -1,6 +1,8 @@
 """The results annex as DOCX (python-docx): the same rows as the PDF, for staff who attach
 it to the decision. Landscape section when the tables are wide; both header rows repeat
-on every page; the illustrative mark sits in the page header of every page."""
+on every page; fixed column widths (the PDF's), which LibreOffice keeps as Word does; the
+illustrative mark and, before publication, the "DỰ THẢO" mark in the page header of every
+page."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -13,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from reports.services import docx_layout as layout
 from reports.services.render_docx import FONT, _cant_split, _no_borders, _repeat_header, page_field
 
 from . import common
@@ -43,8 +46,9 @@ def text_width_mm(doc) -> float:
     return (s.page_width - s.left_margin - s.right_margin) / Mm(1)
 
 
-def page_headers(doc, illustrative: bool):
-    """Page number centred from page 2 (Nghị định 30); the illustrative mark on every page."""
+def page_headers(doc, illustrative: bool, draft: bool = False):
+    """Page number centred from page 2 (Nghị định 30); the illustrative mark on every page;
+    a draft (not yet published) boxed "DỰ THẢO" at the top right of every page."""
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     for header, numbered in ((section.header, True), (section.first_page_header, False)):
@@ -57,6 +61,8 @@ def page_headers(doc, illustrative: bool):
             mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run = mark.add_run(common.illustrative_mark())
             run.bold, run.font.size, run.font.color.rgb = True, Pt(11), RED
+        if draft:
+            layout.draft_mark_paragraph(header, _("DỰ THẢO"))
 
 
 def para(doc, text="", *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=None, color=None, after=0):
@@ -83,7 +89,6 @@ def doc_header(doc, issuer: str, *, parent_body: str = "", number_line: str = ""
              ("――――――――――――――", False, 9)]
     for col, lines in enumerate((left, right)):
         cell = t.rows[0].cells[col]
-        cell.width = widths[col]
         for j, (text, bold, size) in enumerate(lines):
             p = cell.paragraphs[0] if j == 0 else cell.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -92,11 +97,11 @@ def doc_header(doc, issuer: str, *, parent_body: str = "", number_line: str = ""
     if number_line or date_line:
         for col, (text, italic) in enumerate(((number_line, False), (date_line, True))):
             cell = t.rows[1].cells[col]
-            cell.width = widths[col]
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             r = p.add_run(text)
             r.italic, r.font.size = italic, Pt(13)
+    layout.column_widths(t, list(widths))
     return t
 
 
@@ -124,8 +129,6 @@ def _group_table(doc, group: AnnexGroup, landscape: bool, size: float):
     top, second = t.rows
     for row in (top, second):
         _repeat_header(row)
-        for i, cell in enumerate(row.cells):
-            cell.width = widths[i]
     for i, text in enumerate(heads):
         if 2 <= i < 2 + n:
             continue
@@ -151,19 +154,20 @@ def _group_table(doc, group: AnnexGroup, landscape: bool, size: float):
         row = t.add_row()
         _cant_split(row)
         for i, (text, align, bold) in enumerate(values):
-            row.cells[i].width = widths[i]
             cell_text(row.cells[i], text, bold=bold, align=align, size=size)
     if not group.rows:
         row = t.add_row()
         merged = row.cells[0].merge(row.cells[cols - 1])
         cell_text(merged, _("Nhóm chưa có đơn vị."), size=size)
+    layout.column_widths(t, widths)
+    layout.cell_margins(t)
     return t
 
 
 def render_annex_docx_from(annex: Annex) -> bytes:
     landscape = annex.landscape
     doc = new_document(landscape=landscape)
-    page_headers(doc, annex.illustrative)
+    page_headers(doc, annex.illustrative, draft=not annex.published)
     doc_header(doc, annex.issuer)
     para(doc, annex.label, bold=True, size=14).paragraph_format.space_before = Pt(10)
     para(doc, annex.title, bold=True, size=14)
