@@ -29,7 +29,7 @@ PREVIOUS_COLOUR = "#c9a227"
 @dataclass
 class Bar:
     label: str
-    current: Decimal
+    current: Decimal | None  # None: nothing of the field appraised yet ("chưa có", no bar)
     previous: Decimal | None  # last year's total of the field's counterparts (None: not compared)
     code: str = ""
 
@@ -37,7 +37,7 @@ class Bar:
 def bars(data: ReportData) -> list[Bar]:
     """One pair of bars per field of this year's framework; last year's bar is the total of
     the field's counterparts (through the framework mapping), absent where it does not compare."""
-    return [Bar(f.name, f.shown, f.shown_previous, f.code) for f in data.par.fields]
+    return [Bar(f.name, f.shown if f.total.has_data else None, f.shown_previous, f.code) for f in data.par.fields]
 
 
 def _axis_max(values: list[Decimal]) -> int:
@@ -50,7 +50,8 @@ def field_chart_svg(data: ReportData) -> str:
     compared = data.par.compared  # some field compares with last year: draw last year's series
     per_field = max(BAR_H * (2 if compared else 1) + PAIR_GAP, 32)  # room for a two-line label
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
-    axis_max = _axis_max([b.current for b in items] + [b.previous for b in items if b.previous is not None])
+    axis_max = _axis_max([b.current for b in items if b.current is not None]
+                         + [b.previous for b in items if b.previous is not None])
     step = 2 if axis_max <= 20 else 5
     plot_h = per_field * len(items)
     height = TOP + plot_h + 50
@@ -74,6 +75,11 @@ def field_chart_svg(data: ReportData) -> str:
         series = [(b.current, CURRENT_COLOUR)] + ([(b.previous, PREVIOUS_COLOUR)] if compared else [])
         for k, (value, colour) in enumerate(series):
             by = y0 + k * BAR_H
+            if value is None and k == 0:
+                # Nothing of the field appraised yet: say so, never draw a bar of 0.
+                out.append(f'<text x="{LABEL_W + 3}" y="{by + BAR_H - 3:.1f}" font-size="10" fill="#666" '
+                           f'data-missing="{escape(b.code)}">{escape(n.missing())}</text>')
+                continue
             if value is None:
                 # Where last year's bar would be: say it does not compare, never draw another field's.
                 out.append(f'<text x="{LABEL_W + 3}" y="{by + BAR_H - 3:.1f}" font-size="10" fill="#666" '

@@ -28,8 +28,16 @@ class AgencyLoss:
 
     agency: str
     lost: Decimal = ZERO
-    deduction: Decimal = ZERO  # self-assessed minus appraised: what the appraisal took off
+    # Self-assessed minus appraised: what the appraisal took off; None when none of the
+    # agency's criteria was self-assessed (nothing to deduct from: "–", never 0).
+    deduction: Decimal | None = None
     codes: list[str] = field(default_factory=list)
+
+    def add(self, row: ShortfallRow) -> None:
+        self.lost += row.lost
+        if row.deduction is not None:
+            self.deduction = (self.deduction or ZERO) + row.deduction
+        self.codes.append(row.code)
 
 
 @dataclass
@@ -82,10 +90,7 @@ def build_dashboard(data: ReportData) -> Dashboard:
     agencies: dict[str, AgencyLoss] = {}
     for row in losses:
         name = row.lead_agency or _("Chưa phân công")
-        entry = agencies.setdefault(name, AgencyLoss(agency=name))
-        entry.lost += row.lost
-        entry.deduction += row.deduction or ZERO
-        entry.codes.append(row.code)
+        agencies.setdefault(name, AgencyLoss(agency=name)).add(row)
     series = sorted(par.history)
     if par.has_results:
         series.append((data.year, par.score))

@@ -24,14 +24,16 @@ def _rank_text(rank, count) -> str:
 
 def self_assessed_total(data: ReportData) -> str:
     part = data.par.self_assessed
-    if not data.par.has_self_assessment:
+    if not part.has_data:
         return _("Chưa có số liệu tự đánh giá, chấm điểm của %(area)s năm %(year)s trong hệ thống.") % {
             "area": data.area_name, "year": data.year}
+    values = {"area": data.area_name, "year": data.year, "of": n.of(part.points, part.max_points)}
+    if part.pct is None:  # no maximum to compare with
+        return _("Tổng số điểm tự đánh giá, chấm điểm xác định Chỉ số CCHC của %(area)s năm %(year)s là %(of)s điểm.") % values
     return _(
         "Tổng số điểm tự đánh giá, chấm điểm xác định Chỉ số CCHC của %(area)s năm %(year)s là %(of)s điểm "
         "(đạt %(pct)s so với điểm tối đa)."
-    ) % {"area": data.area_name, "year": data.year, "of": n.of(part.points, part.max_points),
-         "pct": n.pct3(part.pct) if part.pct is not None else "0%"}
+    ) % {**values, "pct": n.pct3(part.pct)}
 
 
 def par_result(data: ReportData) -> tuple[str, str]:
@@ -58,18 +60,35 @@ def history_note(data: ReportData) -> str | None:
     return _("Năm %(list)s.") % {"list": "; ".join(items)}
 
 
+def _points(part, present: str, missing: str, fmt=n.points) -> str:
+    """`present` (with %(of)s) filled with the part's points "58,904/66,5", or `missing`
+    (with %(missing)s) filled with "chưa có (tối đa 66,5 điểm)" when no score lies behind
+    them (Part.has_data): a missing figure is never written as 0."""
+    if not part.has_data:
+        return missing % {"missing": n.missing_of(part.max_points)}
+    return present % {"of": n.of(part.points, part.max_points, fmt)}
+
+
 def par_channels(data: ReportData) -> str:
     p = data.par
-    parts = [_("Điểm do tự đánh giá, chấm điểm thông qua cung cấp số liệu, tài liệu kiểm chứng là %(of)s điểm") % {
-        "of": n.of(p.evidence.points, p.evidence.max_points)}]
+    parts = [_points(
+        p.evidence,
+        _("Điểm do tự đánh giá, chấm điểm thông qua cung cấp số liệu, tài liệu kiểm chứng là %(of)s điểm"),
+        _("Điểm do tự đánh giá, chấm điểm thông qua cung cấp số liệu, tài liệu kiểm chứng: %(missing)s"))]
     if p.survey.max_points:
-        parts.append(_(
-            "thông qua điều tra xã hội học và đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
-            "hành chính nhà nước là %(of)s điểm") % {"of": n.of(p.survey.points, p.survey.max_points, n.points2)})
+        parts.append(_points(
+            p.survey,
+            _("thông qua điều tra xã hội học và đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
+              "hành chính nhà nước là %(of)s điểm"),
+            _("thông qua điều tra xã hội học và đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
+              "hành chính nhà nước: %(missing)s"), n.points2))
     if p.monitoring.max_points:
-        parts.append(_(
-            "điểm do Văn phòng Chính phủ theo dõi, đánh giá (thực hiện nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao) "
-            "đạt %(of)s điểm") % {"of": n.of(p.monitoring.points, p.monitoring.max_points)})
+        parts.append(_points(
+            p.monitoring,
+            _("điểm do Văn phòng Chính phủ theo dõi, đánh giá (thực hiện nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao) "
+              "đạt %(of)s điểm"),
+            _("điểm do Văn phòng Chính phủ theo dõi, đánh giá (thực hiện nhiệm vụ được Chính phủ, Thủ tướng Chính phủ giao): "
+              "%(missing)s")))
     return "; ".join(parts) + _(", cụ thể điểm đạt qua TLKC như sau:")
 
 
@@ -82,16 +101,19 @@ def field_items(data: ReportData) -> list[dict]:
         if not f.evidence.max_points and f is not sipas_field:
             continue
         label = _("Lĩnh vực %(code)s: %(name)s") % {"code": f.code, "name": f.name}
-        evidence = _("đạt %(of)s điểm") % {"of": n.of(f.evidence.points, f.evidence.max_points)}
+        evidence = _points(f.evidence, _("đạt %(of)s điểm"), "%(missing)s")
         if f is not sipas_field:
             items.append({"text": f"{label}: {evidence};", "sub": []})
             continue
         sub = [_("Điểm qua tài liệu kiểm chứng: %(evidence)s;") % {"evidence": evidence},
-               _("Quy đổi điểm từ Chỉ số SIPAS (kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của "
-                 "cơ quan hành chính nhà nước): %(of)s điểm;") % {"of": n.of(f.sipas.points, f.sipas.max_points, n.fixed2)}]
+               _points(f.sipas,
+                       _("Quy đổi điểm từ Chỉ số SIPAS (kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ "
+                         "của cơ quan hành chính nhà nước): %(of)s điểm;"),
+                       _("Quy đổi điểm từ Chỉ số SIPAS (kết quả đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ "
+                         "của cơ quan hành chính nhà nước): %(missing)s;"), n.fixed2)]
         if p.leader_survey.max_points:
-            sub.append(_("Điểm quy đổi từ kết quả Khảo sát lãnh đạo, quản lý: đạt %(of)s điểm.") % {
-                "of": n.of(p.leader_survey.points, p.leader_survey.max_points, n.fixed2)})
+            sub.append(_points(p.leader_survey, _("Điểm quy đổi từ kết quả Khảo sát lãnh đạo, quản lý: đạt %(of)s điểm."),
+                               _("Điểm quy đổi từ kết quả Khảo sát lãnh đạo, quản lý: %(missing)s."), n.fixed2))
         items.append({"text": f"{label}:", "sub": sub})
     return items
 
@@ -193,7 +215,7 @@ def shortfall_intro(data: ReportData) -> tuple[str, str, str | None]:
     if gain is not None:
         note = _("Năm %(prev_year)s xếp thứ %(rank)s tỉnh, thành.") % {
             "prev_year": data.previous_year, "rank": _rank_text(p.previous_rank, p.previous_ranked_count)}
-    if not p.self_assessed_appraised:
+    if not p.has_appraisal:
         tail = _("; chưa có điểm thẩm định các tiêu chí chấm qua tài liệu kiểm chứng.")
     elif p.shortfalls:
         tail = _("; còn có %(rows)s tiêu chí (TC), tiêu chí thành phần (TCTP) chưa đạt điểm hoặc chưa đạt điểm tối đa so với Bộ tiêu chí chấm điểm.") % {"rows": rows}

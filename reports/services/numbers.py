@@ -105,6 +105,37 @@ def capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A figure with no data behind it (nothing entered, nothing appraised, nothing published;
+# the data layer says which: None or Part.has_data): sentences say "chưa có", tables and
+# cards show a dash. Never 0: a zero is printed only when 0 was entered.
+DASH = "–"
+
+
+def missing() -> str:
+    """What a sentence says for a figure that has no data behind it: "chưa có"."""
+    from django.utils.translation import gettext as _
+
+    return _("chưa có")
+
+
+def or_missing(value, fmt=points) -> str:
+    """A figure in a sentence, or "chưa có" when there is none (None)."""
+    return missing() if value is None else fmt(value)
+
+
+def or_dash(value, fmt=points) -> str:
+    """A figure in a table cell or a card, or "–" when there is none (None)."""
+    return DASH if value is None else fmt(value)
+
+
+def missing_of(maximum) -> str:
+    """The words for points that have no data, with the maximum they are out of:
+    "chưa có (tối đa 66,5 điểm)"."""
+    from django.utils.translation import gettext as _
+
+    return _("chưa có (tối đa %(max)s điểm)") % {"max": points(maximum)}
+
+
 def rank(place: int, ranked_count: int) -> str:
     """A rank with its base: "5/34". The base is required: a rank is never written without
     it, and it is never assumed (63 provinces were ranked until 2024, 34 from 2025)."""

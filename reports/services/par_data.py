@@ -17,18 +17,30 @@ from .figures import diff as _diff
 
 @dataclass
 class Part:
-    """Points against a maximum (a channel, a field or a field's evidence part)."""
+    """Points against a maximum (a channel, a field or a field's evidence part).
+
+    `has_data` is False when no score lies behind `points` (nothing self-assessed, nothing
+    appraised): `points` is then a sum of nothing, and the report and the overview print
+    "chưa có" / "–" for it, never 0. This is the one place that decides it; `value`, `pct`
+    and `lost` are None then. A score entered as 0 is data: it prints 0.
+    """
 
     points: Decimal
     max_points: Decimal
+    has_data: bool = True
+
+    @property
+    def value(self) -> Decimal | None:
+        """The points, or None when there is no data behind them."""
+        return self.points if self.has_data else None
 
     @property
     def pct(self) -> Decimal | None:
-        return self.points * HUNDRED / self.max_points if self.max_points else None
+        return self.points * HUNDRED / self.max_points if self.max_points and self.has_data else None
 
     @property
-    def lost(self) -> Decimal:
-        return self.max_points - self.points
+    def lost(self) -> Decimal | None:
+        return self.max_points - self.points if self.has_data else None
 
 
 @dataclass
@@ -59,8 +71,13 @@ class FieldResult:
         return _diff(self.shown, self.shown_previous)
 
     @property
+    def has_data(self) -> bool:
+        """At least one leaf of the field is appraised (see Part.has_data)."""
+        return self.total.has_data
+
+    @property
     def share(self) -> Decimal | None:
-        return self.shown * HUNDRED / self.total.max_points if self.total.max_points else None
+        return self.shown * HUNDRED / self.total.max_points if self.total.max_points and self.has_data else None
 
 
 @dataclass
@@ -82,19 +99,30 @@ class ShortfallRow:
 
 @dataclass
 class ShortfallTotals:
+    """The table's total row. The self-assessed and deducted totals are None when no row has
+    one (nothing self-assessed): "–", never 0."""
+
     max_points: Decimal = ZERO
-    self_points: Decimal = ZERO
+    self_points: Decimal | None = None
     appraised: Decimal = ZERO
-    deduction: Decimal = ZERO
+    deduction: Decimal | None = None
+
+    def add(self, row: ShortfallRow) -> None:
+        self.max_points += row.max_points
+        self.appraised += row.appraised
+        if row.self_points is not None:
+            self.self_points = (self.self_points or ZERO) + row.self_points
+        if row.deduction is not None:
+            self.deduction = (self.deduction or ZERO) + row.deduction
 
 
 @dataclass
 class ParData:
     has_results: bool  # published, or at least one appraised score
     has_self_assessment: bool
-    self_assessed: Part
+    self_assessed: Part  # has_data is has_self_assessment
     score: Decimal  # published where it exists, else computed
-    computed_score: Decimal
+    computed_score: Decimal  # meaningful only with has_appraised_scores
     previous_score: Decimal | None
     rank: int | None
     previous_rank: int | None
@@ -112,6 +140,13 @@ class ParData:
     history_complete: bool = False  # published scores for every year from PAR_INDEX_FIRST_YEAR to last year
     mapping: Mapping | None = None  # this year's framework against the one compared with
     self_assessed_appraised: int = 0  # evidence and monitoring leaves with appraised points
+    has_appraised_scores: bool = False  # at least one leaf appraised: computed_score sums something
+
+    @property
+    def has_appraisal(self) -> bool:
+        """The criteria scored from evidence or monitoring have appraised points: the points
+        they lost (the shortfall table, the overview's losses) can be counted."""
+        return self.self_assessed_appraised > 0
 
     @property
     def change(self) -> Decimal | None:
@@ -157,7 +192,8 @@ class ParData:
 
 
 def _part(totals) -> Part:
-    return Part(totals.appraised, totals.max_points)
+    """Appraised points of a set of leaves; no data when none of them is appraised."""
+    return Part(totals.appraised, totals.max_points, has_data=totals.appraised_count > 0)
 
 
 @dataclass
@@ -178,6 +214,10 @@ class PreviousCards:
         """(last year's total of the field's counterparts, the note, their codes)."""
         if not block.totals.appraised_count:
             return None, "", []
+        if block.totals.appraised_count < len(block.rows):
+            # Part of the field is not appraised yet: its total lacks those points, and
+            # comparing it would count them as 0.
+            return None, _("chưa đủ điểm thẩm định các tiêu chí năm nay"), []
         if not self.cards:
             return None, self.reason, []
         values, note, codes = [], "", []
@@ -222,31 +262,34 @@ def assemble_par(sc: Scorecard, previous: PreviousCards, results, previous_resul
     shortfalls, totals = [], ShortfallTotals()
     for row in sc.shortfalls():
         lead = row.lead_agency
-        shortfalls.append(ShortfallRow(
+        shortfall = ShortfallRow(
             code=row.code, name=row.criterion.name, max_points=row.max_points, self_points=row.self_points,
             appraised=row.appraised, deduction=row.deduction, reason=row.score.appraisal_reason if row.score else "",
             lead_agency=lead.name if lead else "",
-        ))
-        totals.max_points += row.max_points
-        totals.self_points += row.self_points or ZERO
-        totals.appraised += row.appraised
-        totals.deduction += row.deduction or ZERO
+        )
+        shortfalls.append(shortfall)
+        totals.add(shortfall)
     computed = sc.totals.appraised
     published = results is not None and results.par_score is not None
     self_rows = [r for r in sc.rows if r.criterion.scoring_source == ScoringSource.EVIDENCE]
-    has_results = published or sc.totals.appraised_count > 0
+    has_appraised_scores = sc.totals.appraised_count > 0
+    has_results = published or has_appraised_scores
     previous_score = None
-    if compared and has_results:
+    # A score computed from a partly appraised scorecard lacks the points not appraised yet:
+    # comparing it with last year would count them as 0.
+    fully_appraised = has_appraised_scores and sc.totals.appraised_count == len(sc.rows)
+    if compared and (published or fully_appraised):
         previous_score = (previous_results.par_score if previous_results and previous_results.par_score is not None
                           else previous.computed_score())
     # A rank is meaningless without its base: without the number ranked there is no rank.
     ranked = results is not None and results.ranked_count is not None
     previous_ranked = compared and previous_results is not None and previous_results.ranked_count is not None
     year = sc.period.year
+    has_self_assessment = any(r.self_points is not None for r in self_rows)
     return ParData(
         has_results=has_results,
-        has_self_assessment=any(r.self_points is not None for r in self_rows),
-        self_assessed=Part(evidence.self_points, evidence.self_max),
+        has_self_assessment=has_self_assessment,
+        self_assessed=Part(evidence.self_points, evidence.self_max, has_data=has_self_assessment),
         score=results.par_score if published else computed,
         computed_score=computed,
         previous_score=previous_score,
@@ -260,4 +303,5 @@ def assemble_par(sc: Scorecard, previous: PreviousCards, results, previous_resul
         fields=fields, shortfalls=shortfalls, shortfall_totals=totals,
         self_assessed_appraised=sum(sc.channel(s).appraised_count for s in ScoringSource.self_assessed()),
         history_complete=history_complete(history, year), mapping=mapping,
+        has_appraised_scores=has_appraised_scores,
     )

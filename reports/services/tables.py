@@ -74,23 +74,10 @@ def shortfall_table(data: ReportData) -> Table:
             Cell(r.reason), Cell(r.lead_agency),
         ], kind="row"))
     t = data.par.shortfall_totals
+    # A total with no data behind it (nothing self-assessed) prints a dash, never 0.
     rows.append(TableRow([
-        Cell(_("TỔNG ĐIỂM")), Cell(""), _num(n.points(t.max_points)), _num(n.points(t.self_points)),
-        _num(n.points(t.appraised)), _num(n.points(t.deduction)), Cell(""), Cell(""),
+        Cell(_("TỔNG ĐIỂM")), Cell(""), _num(n.points(t.max_points)), _num(n.or_dash(t.self_points)),
+        _num(n.points(t.appraised)), _num(n.or_dash(t.deduction)), Cell(""), Cell(""),
     ], strong=True, kind="total"))
-    return Table(headers, rows, [6, 16, 6, 6, 6, 7, 41, 12])
-
-
-def chart_table(data: ReportData) -> Table:
-    """The chart's figures as a table (the DOCX prints it under the chart)."""
-    compared = data.par.compared
-    headers = [_("Lĩnh vực"), _("Năm %(year)s") % {"year": data.year}]
-    if compared:
-        headers.append(_("Năm %(year)s") % {"year": data.previous_year})
-    rows = []
-    for f in data.par.fields:
-        cells = [Cell(f.name), _num(n.fixed2(f.total.points))]
-        if compared:
-            cells.append(_num(n.fixed2(f.previous_total) if f.previous_total is not None else _("không so sánh")))
-        rows.append(TableRow(cells))
-    return Table(headers, rows, [70, 15, 15] if compared else [80, 20])
+    # "TỔNG ĐIỂM" fits the first column on one line; the reason gets what the numbers leave.
+    return Table(headers, rows, [10, 15, 6, 6, 6, 7, 38, 12])
