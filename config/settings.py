@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "scorecards",
     "reports",
     "axes",
@@ -63,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from gunicorn (collectstatic first); in development from the
+    # app folders (WHITENOISE_USE_FINDERS below follows DEBUG).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +160,7 @@ FIRST_DAY_OF_WEEK = _day_first.FIRST_DAY_OF_WEEK
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Evidence documents are private: never under a public /media/ URL. They are served only
 # through scorecards.views.evidence, which checks the same visibility rule as the scores.
@@ -188,6 +194,13 @@ EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+
+# Background work (django-tasks, the API Django 6 adopts as django.tasks): renders of the
+# report's drafts and publications (reports.tasks). The default runs a task at once inside
+# the request, which needs no other process (the demo, the tests). Production sets
+# TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend and runs `manage.py db_worker`:
+# the queue is a table of the same database, so workers on several hosts share it.
+TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

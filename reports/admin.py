@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.admin.guarded import GuardedAdmin
 
-from .models import ReportRecord
+from .models import RenderJob, ReportPublication, ReportRecord
 
 
 @admin.register(ReportRecord)
@@ -24,3 +24,30 @@ class ReportRecordAdmin(GuardedAdmin):
     def preview_link(self, obj):
         url = reverse("reports:preview", args=[obj.period.year]) + f"?period={obj.period_id}"
         return format_html('<a href="{}">{}</a>', url, _("Xem báo cáo"))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by reports.services (publication, the worker): the admin lists them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportPublication)
+class ReportPublicationAdmin(ReadOnlyAdmin):
+    list_display = ("period", "version", "number", "published_at", "published_by", "pdf_sha256", "reason")
+    list_select_related = ("period__subject", "published_by")
+    list_filter = ("period__year",)
+
+
+@admin.register(RenderJob)
+class RenderJobAdmin(ReadOnlyAdmin):
+    list_display = ("period", "kind", "status", "created_at", "finished_at", "size", "error")
+    list_select_related = ("period__subject",)
+    list_filter = ("kind", "status")

@@ -1,4 +1,6 @@
-"""Demo report record: the staff-written parts of report 661/BC-SNV for the 2024 period.
+"""Demo report record: the staff-written parts of report 661/BC-SNV for the 2024 period,
+and its publication (version 1, PDF and DOCX stored with their SHA-256) as Sở Nội vụ would
+have published it.
 
 Called by scorecards' load_demo; idempotent like it (a second run writes nothing). The
 texts are copied into reports/fixtures so the project never reads outside itself.
@@ -31,10 +33,25 @@ def load_report_demo(data: dict) -> ReportRecord | None:
     wanted["date"] = date.fromisoformat(wanted["date"]) if wanted.get("date") else None
     record = ReportRecord.objects.filter(period=period).first()
     if record is None:
-        return ReportRecord.objects.create(period=period, **wanted)
-    changed = [k for k, v in wanted.items() if getattr(record, k) != v]
-    if changed:
-        for k in changed:
-            setattr(record, k, wanted[k])
-        record.save(update_fields=changed)
+        record = ReportRecord.objects.create(period=period, **wanted)
+    else:
+        changed = [k for k, v in wanted.items() if getattr(record, k) != v]
+        if changed:
+            for k in changed:
+                setattr(record, k, wanted[k])
+            record.save(update_fields=changed)
+    publish_demo_report(period)
     return record
+
+
+def publish_demo_report(period: EvaluationPeriod) -> None:
+    """Publish the demo report once (by the demo's loader account, inactive, so no real
+    officer is shown publishing); nothing when a version exists or it cannot be published."""
+    from scorecards.services.demo_rounds import demo_loader
+
+    from .models import ReportPublication
+    from .services.publication import publication_problems, publish_report
+
+    if ReportPublication.objects.filter(period=period).exists() or publication_problems(period):
+        return
+    publish_report(period.pk, actor=demo_loader())

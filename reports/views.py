@@ -11,18 +11,23 @@ periods to go to instead.
 """
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from scorecards.permissions import can_manage, sees_everything
 
-from .services import assemble, build_context, render as render_report
+from .models import RenderJob, ReportPublication
+from .services import assemble, build_context, filename
 from .services.dashboard import build_dashboard
+from .services.drafts import latest_publication_job, request_draft, request_publication
 from .services.periods import AmbiguousPeriod, PeriodNotFound, find_period, periods_of_year, subject_periods
+from .services.publication import publication_digest, publication_problems
 
 # The pages of a period, in the order the chooser offers them.
 VIEWS = ("preview", "dashboard", "pdf", "docx")
@@ -53,7 +58,7 @@ def period_view(view: str):
     def decorate(func):
         @login_required
         @wraps(func)
-        def wrapper(request, year):
+        def wrapper(request, year, **kwargs):
             if not sees_everything(request.user):
                 raise PermissionDenied
             raw = request.GET.get("period", "").strip()
@@ -67,7 +72,7 @@ def period_view(view: str):
                 })
             except PeriodNotFound as exc:
                 return _not_found(request, year, view, str(exc))
-            return func(request, period)
+            return func(request, period, **kwargs)
         return wrapper
     return decorate
 
@@ -82,9 +87,22 @@ def preview(request, period):
     data = assemble(period)
     ctx = build_context(data)
     record = data.record
+    publications = list(ReportPublication.objects.filter(period=period).select_related("published_by").order_by("-version"))
+    problems = publication_problems(period, data)
+    manager = can_manage(request.user)
     ctx.update({
         "pdf_url": period_url("pdf", period),
         "docx_url": period_url("docx", period),
+        "draft_pdf_url": period_url("pdf", period) + "&draft=1",
+        "draft_docx_url": period_url("docx", period) + "&draft=1",
+        "publications": [{"pub": p, "pdf_url": period_url("pdf", period) + f"&version={p.version}",
+                          "docx_url": period_url("docx", period) + f"&version={p.version}"} for p in publications],
+        "publish_url": period_url("publish", period) if manager else None,
+        "publish_problems": problems,
+        # The digest of what publishing now would print: the form sends it back, so nobody
+        # publishes figures that changed after they read them.
+        "publish_digest": publication_digest(period, data) if manager and not problems else "",
+        "publish_job": latest_publication_job(period) if manager else None,
         "edit_url": (reverse("admin:reports_reportrecord_change", args=[record.pk]) if record.pk
                      else reverse("admin:reports_reportrecord_add") + f"?period={period.pk}") if can_manage(request.user) else None,
         "other_periods": [{"period": p, "url": period_url("preview", p)} for p in periods_of_year(period.year) if p.pk != period.pk],
@@ -106,11 +124,45 @@ def dashboard(request, period):
     })
 
 
-def _download(request, period, fmt):
-    report = render_report(period, fmt)
-    response = HttpResponse(report.content, content_type=report.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+def _serve(file, name: str, sha256: str = ""):
+    """A stored file, streamed from storage (no rendering on the request)."""
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
+    if sha256:
+        response["X-Content-SHA256"] = sha256
+    response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+def _download(request, period, fmt):
+    """?version=N: that published version; ?draft=1: the draft of the current data; else the
+    latest published version, or the draft while none is published."""
+    raw_version = request.GET.get("version", "").strip()
+    publications = ReportPublication.objects.filter(period=period)
+    if raw_version:
+        if not raw_version.isdigit():
+            return _not_found(request, period.year, fmt, _("Phiên bản “%(v)s” không hợp lệ.") % {"v": raw_version[:20]})
+        publication = publications.filter(version=int(raw_version)).first()
+        if publication is None:
+            return _not_found(request, period.year, fmt, _("Báo cáo năm %(year)s không có phiên bản %(v)s đã phát hành.") % {
+                "year": period.year, "v": int(raw_version)})
+    else:
+        publication = None if request.GET.get("draft") else publications.order_by("-version").first()
+    if publication is not None:
+        file, sha256 = publication.file_for(fmt)
+        return _serve(file, filename(period, fmt, number=publication.number, version=publication.version), sha256)
+    job = request_draft(period, fmt, actor=request.user, retry=bool(request.GET.get("retry")))
+    if job.status == RenderJob.Status.DONE:
+        return _serve(job.file, filename(period, fmt, number=job_number(period), draft=True), job.sha256)
+    url = period_url(fmt, period) + "&draft=1"
+    return render(request, "reports/render_wait.html", {
+        "job": job, "year": period.year, "period": period, "fmt": fmt.upper(),
+        "refresh_url": url, "retry_url": url + "&retry=1", "report_url": period_url("preview", period),
+    }, status=202 if job.status != RenderJob.Status.FAILED else 500)
+
+
+def job_number(period) -> str:
+    record = getattr(period, "report_record", None)
+    return record.number if record is not None else ""
 
 
 @period_view("pdf")
@@ -121,3 +173,26 @@ def pdf(request, period):
 @period_view("docx")
 def docx(request, period):
     return _download(request, period, "docx")
+
+
+@require_POST
+@period_view("publish")
+def publish(request, period):
+    """Queue the publication of the report (Sở Nội vụ); the preview shows its progress."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    try:
+        job = request_publication(period, actor=request.user, reason=request.POST.get("reason", ""),
+                                  expected_digest=request.POST.get("digest", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        job.refresh_from_db()
+        if job.status == RenderJob.Status.DONE:
+            messages.success(request, _("Đã phát hành báo cáo năm %(year)s, phiên bản %(v)s.") % {
+                "year": period.year, "v": job.publication.version})
+        elif job.status == RenderJob.Status.FAILED:
+            messages.error(request, job.error)
+        else:
+            messages.info(request, _("Đang phát hành báo cáo; trang này cho biết khi xong."))
+    return redirect(period_url("preview", period))

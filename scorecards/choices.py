@@ -145,3 +145,4 @@ class AuditAction(models.TextChoices):
     ADJUSTMENT_SAVED = "adjustment.saved", _("Ghi điểm thưởng, điểm trừ")
     ADJUSTMENT_DELETED = "adjustment.deleted", _("Xoá điểm thưởng, điểm trừ")
     ROUND_IMPORTED = "round.imported", _("Nhập dữ liệu đợt đánh giá từ tệp")
+    REPORT_PUBLISHED = "report.published", _("Phát hành báo cáo phân tích")

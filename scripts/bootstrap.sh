@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUN_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-TEST_PKGS=(poppler-utils chromium libatomic1 postgresql)
+RUN_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libcairo2)
+# libreoffice-writer-nogui: the tests open the report's DOCX in a real client (headless).
+TEST_PKGS=(poppler-utils chromium libatomic1 postgresql libreoffice-writer-nogui)
 pkgs=("${RUN_PKGS[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${TEST_PKGS[@]}")
 

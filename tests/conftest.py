@@ -14,11 +14,33 @@ from scorecards.services.demo import load_demo
 DEMO_PASSWORD = "demo-pass-123"
 
 
+_MEDIA = None
+
+
 def pytest_configure(config):
+    global _MEDIA
+    import tempfile
+
     from django.conf import settings
 
     # Demo users are created for nearly every test: a fast hasher keeps setup cheap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files the tests store (evidence, the demo's published report, draft renders) go to a
+    # folder of this run, removed at the end: never into the project's private-media.
+    _MEDIA = tempfile.mkdtemp(prefix="cchc-test-media-")
+    settings.MEDIA_ROOT = _MEDIA
+    # WhiteNoise looks for collected static files (none in a checkout; the test server and
+    # WeasyPrint find them in the app folders): an empty folder of this run keeps it quiet.
+    static_root = os.path.join(_MEDIA, "static-root")
+    os.makedirs(static_root)
+    settings.STATIC_ROOT = static_root
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if _MEDIA:
+        shutil.rmtree(_MEDIA, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from . import narrative
 from . import numbers as n
 from .assemble import ReportData
 from .charts import field_chart_svg
-from .tables import chart_table, shortfall_table, sipas_table
+from .tables import shortfall_table, sipas_table
 from .text_blocks import blocks
 
 
@@ -42,9 +42,17 @@ def illustrative_line(data: ReportData) -> str | None:
     return _("SỐ LIỆU MINH HỌA – không phải kết quả chính thức do Bộ Nội vụ công bố")
 
 
-def build_context(data: ReportData) -> dict:
+def build_context(data: ReportData, *, final: bool = False) -> dict:
+    """What every format of the report is built from.
+
+    `final` is True only for the publication snapshot (reports.services.publication): every
+    other render is a draft and carries the "DỰ THẢO" mark on every page (`is_draft`,
+    `draft_mark`), whatever the period's status.
+    """
     record = data.record
     return {
+        "is_draft": not final,
+        "draft_mark": _("DỰ THẢO"),
         "data": data,
         "record": record,
         "text": narrative.build(data),
@@ -52,7 +60,6 @@ def build_context(data: ReportData) -> dict:
         "date_line": date_line(data),
         "sipas_table": sipas_table(data),
         "shortfall_table": shortfall_table(data),
-        "chart_table": chart_table(data),
         "chart_svg": mark_safe(field_chart_svg(data)),  # built from escaped text only
         "blocks": {name: blocks(getattr(record, name)) for name in (
             "sipas_method", "sipas_commentary", "self_assessment_work", "self_assessment_after", "solutions", "recommendations")},

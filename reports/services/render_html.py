@@ -24,8 +24,10 @@ def inline_stylesheets() -> str:
     return "\n".join(parts)
 
 
-def render_document(data: ReportData, *, standalone: bool = False, context: dict | None = None) -> str:
-    ctx = dict(context or build_context(data))
+def render_document(data: ReportData, *, standalone: bool = False, context: dict | None = None, final: bool = False) -> str:
+    """The report as one HTML document (str). `final`: the publication snapshot, without the
+    draft mark (see build_context)."""
+    ctx = dict(context or build_context(data, final=final))
     if standalone:
         ctx["inline_css"] = inline_stylesheets()
     return render_to_string("reports/print.html", ctx)

@@ -368,7 +368,7 @@ COUNCIL_2025 = (
 # 2024: the same seats, without accounts (the demo's council accounts are the 2025 round's).
 COUNCIL_2024 = tuple((role, name, position, None) for role, name, position, _user in COUNCIL_2025)
 
-# The author of the generated rounds' steps (see _loader): username, first and last name.
+# The author of the generated rounds' steps (see demo_loader): username, first and last name.
 LOADER = ("dulieuminhhoa", "Dữ liệu minh họa", "(load_demo)")
 
 # Demo accounts of the rounds (username, first name, last name, agency code or None, group or None).
@@ -460,14 +460,14 @@ def load_demo_rounds(province, *, password: str | None = None) -> dict:
                if not Round.objects.filter(province=province, year=spec.year, name=spec.name).exists()]
     if not missing:
         return created_passwords
-    actor = _loader()
+    actor = demo_loader()
     users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS] + ["sotuphap", "sotaichinh"])}
     for spec in missing:
         _build_round(spec, province, actor, agencies, frameworks, users)
     return created_passwords
 
 
-def _loader():
+def demo_loader():
     """The author the services and the audit log name for the generated rounds: an account
     in the Sở Nội vụ group (the services' rights hold) that nobody logs in with (inactive,
     no usable password), so that no real officer is shown doing what the demo made up."""

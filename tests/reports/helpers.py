@@ -24,3 +24,10 @@ def table_rows(document: str, css_class: str, kind: str = "report-table") -> lis
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
         rows.append([squash(html_lib.unescape(_TAG.sub(" ", td))) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)])
     return rows
+
+
+def body(response) -> bytes:
+    """The bytes of a response, streamed (a stored file) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content

@@ -1,6 +1,8 @@
 """Only Home Affairs staff and leaders read the report; agency staff and outsiders are refused."""
 import pytest
 
+from tests.reports.helpers import body
+
 URLS = ["/reports/2024/", "/reports/2024/pdf/", "/reports/2024/docx/"]
 
 
@@ -36,7 +38,7 @@ def test_leader_reads_and_downloads(leader, client_for):
 
 def test_pdf_download(officer, client_for):
     response = client_for(officer).get("/reports/2024/pdf/")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200 and body(response).startswith(b"%PDF")
 
 
 def test_unknown_year_or_period_is_404(officer, client_for, period_2023):

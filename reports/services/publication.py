@@ -1,0 +1,137 @@
+"""Publishing the analysis report: a step of the period's workflow, by Sở Nội vụ.
+
+Once the period's results are published (status published or closed), Sở Nội vụ publishes
+the report: the PDF and the DOCX are rendered once, without the draft mark, and stored with
+their SHA-256, the digest of what they print and the versions of the data they came from
+(reports.models.ReportPublication). Downloads of a published report are then served from
+storage. A change after publication needs a new version with a reason; earlier versions
+stay downloadable. Rendering the same snapshot again gives the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from scorecards.choices import AuditAction, PeriodStatus
+from scorecards.models import AuditEvent, EvaluationPeriod
+from scorecards.permissions import can_manage
+from scorecards.services.scoring import lock_period
+
+from reports.models import ReportPublication, ReportRecord
+
+from . import filename, render
+from .assemble import assemble
+from .snapshot import content_digest, data_versions, report_html
+
+PUBLISHABLE = (PeriodStatus.PUBLISHED, PeriodStatus.CLOSED)
+REASON_MAX = 2000
+
+
+def latest_publication(period: EvaluationPeriod) -> ReportPublication | None:
+    return ReportPublication.objects.filter(period=period).order_by("-version").first()
+
+
+def publication_problems(period: EvaluationPeriod, data=None) -> list[str]:
+    """Why the period's report cannot be published now (empty list: it can). Messages in
+    Vietnamese, one per missing thing: results not published yet, no report number, date or
+    signer (a published report is a signed document, Nghị định 30/2020), no solutions,
+    recommendations or recipients."""
+    problems = []
+    if period.round_id:
+        problems.append(_("Báo cáo phân tích chỉ phát hành cho kỳ đánh giá của tỉnh trong Chỉ số CCHC của Bộ Nội vụ."))
+    if period.status not in PUBLISHABLE:
+        problems.append(_("Kỳ đánh giá chưa công bố kết quả (đang ở bước “%(status)s”): báo cáo còn là dự thảo.") % {
+            "status": period.get_status_display()})
+    record = data.record if data is not None else ReportRecord.objects.filter(period=period).first()
+    if record is None or not record.pk:
+        problems.append(_("Chưa có thông tin văn bản của báo cáo (số, ngày, người ký)."))
+        return problems
+    if not record.number.strip():
+        problems.append(_("Chưa ghi số văn bản của báo cáo."))
+    if record.date is None:
+        problems.append(_("Chưa ghi ngày ban hành của báo cáo."))
+    if not record.signer_name.strip():
+        problems.append(_("Chưa ghi họ tên người ký báo cáo."))
+    # Sections a signed report cannot leave empty (the draft prints a placeholder there).
+    for field, label in (("solutions", _("II.4. Giải pháp")), ("recommendations", _("II.5. Kiến nghị, đề xuất")),
+                         ("recipients", _("Nơi nhận"))):
+        if not getattr(record, field).strip():
+            problems.append(_("Chưa viết mục “%(section)s”.") % {"section": label})
+    return problems
+
+
+def publication_digest(period: EvaluationPeriod, data=None) -> str:
+    """The digest the published report would have if published now (`data`: the period's
+    assembled ReportData when the caller has it)."""
+    return content_digest(report_html(data or assemble(period), final=True), "publication")
+
+
+@transaction.atomic
+def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: str | None = None) -> ReportPublication:
+    """Render and store the next version of the period's report (PDF and DOCX).
+
+    `expected_digest`: the publication digest of the preview the officer saw; when the data
+    changed since, nothing is published (ValidationError), so no one publishes figures they
+    have not read. Raises PermissionDenied unless the actor is Sở Nội vụ; ValidationError
+    with the problems of publication_problems, when a later version lacks a reason, or when
+    nothing changed since the latest version. Audited (report.published) with its author.
+    """
+    if not can_manage(actor):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+    period = lock_period(period_id)
+    data = assemble(period)
+    problems = publication_problems(period, data)
+    if problems:
+        raise ValidationError(problems)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX})
+    html = report_html(data, final=True)
+    digest = content_digest(html, "publication")
+    if expected_digest and expected_digest != digest:
+        raise ValidationError(_("Số liệu hoặc nội dung báo cáo đã thay đổi sau khi bạn mở trang xem trước; "
+                                "hãy xem lại bản mới rồi phát hành."))
+    latest = latest_publication(period)
+    if latest is not None:
+        if latest.source_sha256 == digest:
+            raise ValidationError(_("Nội dung không thay đổi so với phiên bản %(v)s đã phát hành; không cần phát hành lại.") % {
+                "v": latest.version})
+        if not reason:
+            raise ValidationError(_("Phát hành lại báo cáo đã phát hành cần ghi lý do (sửa gì, vì sao)."))
+    version = (latest.version + 1) if latest else 1
+    with translation.override(settings.LANGUAGE_CODE):
+        files = {fmt: render(period, fmt, final=True, data=data).content for fmt in ("pdf", "docx")}
+    publication = ReportPublication(
+        period=period, version=version, reason=reason, number=data.record.number,
+        source_sha256=digest, data_versions=data_versions(period),
+        published_by=actor, published_at=timezone.now(),
+        pdf_sha256=hashlib.sha256(files["pdf"]).hexdigest(), pdf_size=len(files["pdf"]),
+        docx_sha256=hashlib.sha256(files["docx"]).hexdigest(), docx_size=len(files["docx"]),
+    )
+    stored = []
+    try:
+        for fmt, content in files.items():
+            name = filename(period, fmt, number=data.record.number, version=version)
+            field = getattr(publication, fmt)
+            field.save(name, ContentFile(content), save=False)
+            stored.append(field.name)
+        publication.save()
+        AuditEvent.log(AuditAction.REPORT_PUBLISHED, actor=actor, period=period, version=version, reason=reason,
+                       number=data.record.number, pdf_sha256=publication.pdf_sha256, docx_sha256=publication.docx_sha256,
+                       source_sha256=digest)
+    except Exception:
+        _delete(publication.pdf.storage, stored)
+        raise
+    return publication
+
+
+def _delete(storage, names):
+    for name in names:
+        if name and storage.exists(name):
+            storage.delete(name)
