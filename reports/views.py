@@ -85,12 +85,18 @@ def _other_years(period, view: str) -> list[dict]:
 @period_view("preview")
 def preview(request, period):
     data = assemble(period)
-    ctx = build_context(data)
     record = data.record
     publications = list(ReportPublication.objects.filter(period=period).select_related("published_by").order_by("-version"))
     problems = publication_problems(period, data)
     manager = can_manage(request.user)
+    # The digest of what publishing now would print: the form sends it back, so nobody
+    # publishes figures that changed after they read them; equal to the latest version's,
+    # the page shows that version (no draft mark).
+    digest = publication_digest(period, data) if publications or (manager and not problems) else ""
+    current = publications[0] if publications and publications[0].source_sha256 == digest else None
+    ctx = build_context(data, final=current is not None)
     ctx.update({
+        "current_publication": current,
         "pdf_url": period_url("pdf", period),
         "docx_url": period_url("docx", period),
         "draft_pdf_url": period_url("pdf", period) + "&draft=1",
@@ -99,9 +105,7 @@ def preview(request, period):
                           "docx_url": period_url("docx", period) + f"&version={p.version}"} for p in publications],
         "publish_url": period_url("publish", period) if manager else None,
         "publish_problems": problems,
-        # The digest of what publishing now would print: the form sends it back, so nobody
-        # publishes figures that changed after they read them.
-        "publish_digest": publication_digest(period, data) if manager and not problems else "",
+        "publish_digest": digest if manager and not problems else "",
         "publish_job": latest_publication_job(period) if manager else None,
         "edit_url": (reverse("admin:reports_reportrecord_change", args=[record.pk]) if record.pk
                      else reverse("admin:reports_reportrecord_add") + f"?period={period.pk}") if can_manage(request.user) else None,
