@@ -127,7 +127,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def under_load(env: dict, seconds: float, clients: int, workers: int):
+def under_load(env: dict, seconds: float, clients: int, workers: int, threads: int = 1):
     """(b): gunicorn on 127.0.0.1 against the same database."""
     from reports.models import ReportPublication
     from scorecards.models import EvaluationPeriod, Score
@@ -138,7 +138,7 @@ def under_load(env: dict, seconds: float, clients: int, workers: int):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = dict(env, DJANGO_SETTINGS_MODULE="bench_settings")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads),
                                "--log-level", "warning"], cwd=ROOT, env=server_env, start_new_session=True)
     try:
         for _ in range(100):
@@ -182,7 +182,7 @@ def under_load(env: dict, seconds: float, clients: int, workers: int):
         mixed, mixed_errors, downloads = readers_for(
             seconds, lambda: wrk(base + pdf_path, cookie, connections=clients, seconds=seconds))
         ratio = p95(mixed) / p95(alone)
-        print(f"(b) gunicorn -w {workers}, PostgreSQL, {seconds:.0f} s each:")
+        print(f"(b) gunicorn -w {workers} --threads {threads}, PostgreSQL, {seconds:.0f} s each:")
         print(f"    criterion page, 4 readers alone: {len(alone) / seconds:.1f} req/s, p50 {statistics.median(alone) * 1000:.0f} ms, "
               f"p95 {p95(alone) * 1000:.0f} ms, errors {len(alone_errors)}")
         print(f"    with {clients} clients downloading the published PDF (wrk): {len(mixed) / seconds:.1f} req/s, "
@@ -199,6 +199,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
     args = parser.parse_args()
     name = f"cchc_bench_{secrets.token_hex(4)}"
     media = tempfile.mkdtemp(prefix="cchc-bench-media-")
@@ -224,7 +225,7 @@ def main():
 
         size = ReportPublication.objects.get(period__year=2024, version=1).pdf_size
         (Path(static_root) / "bench-same-size.pdf").write_bytes(os.urandom(size))
-        under_load(env, args.seconds, args.clients, args.workers)
+        under_load(env, args.seconds, args.clients, args.workers, args.threads)
     finally:
         from django.db import connections
 

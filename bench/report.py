@@ -6,6 +6,9 @@ Runs in a throw-away test database (the dev database is not touched): loads the 
 demo and a generated framework five times larger, then prints for each the median time to
 assemble the data, to render the HTML, to render the PDF (the whole pipeline), the time
 WeasyPrint alone takes for the same HTML, and the ratio of the two (target: below 1.15).
+Then, unless --no-downloads, bench/downloads.py (in its own process: PostgreSQL and
+gunicorn): the published report's download against a file served behind the same login
+check, and the criterion page's p95 with and without 20 clients downloading the report.
 """
 import argparse
 import os
@@ -47,6 +50,7 @@ def pdf_pages(pdf: bytes) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-downloads", action="store_true", help="skip bench/downloads.py")
     args = parser.parse_args()
 
     import django
@@ -62,6 +66,11 @@ def main():
         run(args.repeat, connection, CaptureQueriesContext)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    if not args.no_downloads:
+        import subprocess
+
+        print()
+        subprocess.run([sys.executable, str(ROOT / "bench" / "downloads.py")], check=True)
 
 
 def run(repeat, connection, CaptureQueriesContext):
