@@ -228,3 +228,18 @@ def test_a_failed_render_says_why_and_can_be_retried(period_2025, officer, clien
     monkeypatch.undo()
     retried = c.get(url + "&retry=1")
     assert retried.status_code == 200 and body(retried).startswith(b"%PDF")
+
+
+def test_the_database_queue_and_its_worker_render_the_draft(period_2025, officer, client_for, settings):
+    """Production's path: the web queues the render in the database, `db_worker` does it."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    c = client_for(officer)
+    url = f"/reports/2025/docx/?period={period_2025.pk}&draft=1"
+    assert c.get(url).status_code == 202
+    assert DBTaskResult.objects.filter(task_path="reports.tasks.run_render_job").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    response = c.get(url)
+    assert response.status_code == 200 and body(response)[:2] == b"PK"
+    assert RenderJob.objects.get(period=period_2025, kind="docx").status == RenderJob.Status.DONE
