@@ -44,6 +44,16 @@ class ReportPublicationAdmin(ReadOnlyAdmin):
     list_display = ("period", "version", "number", "published_at", "published_by", "pdf_sha256", "reason")
     list_select_related = ("period__subject", "published_by")
     list_filter = ("period__year",)
+    # The files through the report's own download (rights checked), never a storage URL.
+    fields = ("period", "version", "number", "reason", "published_at", "published_by", "downloads", "pdf_sha256",
+              "docx_sha256", "source_sha256", "data_versions")
+    readonly_fields = fields
+
+    @admin.display(description=_("Tệp"))
+    def downloads(self, obj):
+        url = reverse("reports:pdf", args=[obj.period.year]) + f"?period={obj.period_id}&version={obj.version}"
+        docx = reverse("reports:docx", args=[obj.period.year]) + f"?period={obj.period_id}&version={obj.version}"
+        return format_html('<a href="{}">PDF</a> · <a href="{}">DOCX</a>', url, docx)
 
 
 @admin.register(RenderJob)
@@ -51,3 +61,4 @@ class RenderJobAdmin(ReadOnlyAdmin):
     list_display = ("period", "kind", "status", "created_at", "finished_at", "size", "error")
     list_select_related = ("period__subject",)
     list_filter = ("kind", "status")
+    exclude = ("file",)  # a draft file has no URL of its own; the report page serves it

@@ -25,7 +25,7 @@ from scorecards.permissions import can_manage, sees_everything
 from .models import RenderJob, ReportPublication
 from .services import assemble, build_context, filename
 from .services.dashboard import build_dashboard
-from .services.drafts import latest_publication_job, request_draft, request_publication
+from .services.drafts import latest_publication_job, request_draft, request_publication, worker_late
 from .services.periods import AmbiguousPeriod, PeriodNotFound, find_period, periods_of_year, subject_periods
 from .services.publication import publication_digest, publication_problems
 
@@ -51,6 +51,11 @@ def _not_found(request, year: int, view: str, message: str):
     }, status=404)
 
 
+def is_number(raw: str) -> bool:
+    """ASCII digits only: "²" is a digit to str.isdigit() but not to int()."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 12
+
+
 def period_view(view: str):
     """Resolve ?period=ID (or the year's one period) before the view runs: a leader or
     Home Affairs sees the chooser or the 404 page instead of a command-line message."""
@@ -62,7 +67,7 @@ def period_view(view: str):
             if not sees_everything(request.user):
                 raise PermissionDenied
             raw = request.GET.get("period", "").strip()
-            if raw and not raw.isdigit():
+            if raw and not is_number(raw):
                 return _not_found(request, year, view, _("Mã kỳ đánh giá “%(id)s” không hợp lệ.") % {"id": raw[:20]})
             try:
                 period = find_period(year, int(raw) if raw else None)
@@ -143,25 +148,36 @@ def _download(request, period, fmt):
     raw_version = request.GET.get("version", "").strip()
     publications = ReportPublication.objects.filter(period=period)
     if raw_version:
-        if not raw_version.isdigit():
+        if not is_number(raw_version):
             return _not_found(request, period.year, fmt, _("Phiên bản “%(v)s” không hợp lệ.") % {"v": raw_version[:20]})
         publication = publications.filter(version=int(raw_version)).first()
         if publication is None:
             return _not_found(request, period.year, fmt, _("Báo cáo năm %(year)s không có phiên bản %(v)s đã phát hành.") % {
                 "year": period.year, "v": int(raw_version)})
     else:
-        publication = None if request.GET.get("draft") else publications.order_by("-version").first()
+        publication = None if _flag(request, "draft") else publications.order_by("-version").first()
     if publication is not None:
         file, sha256 = publication.file_for(fmt)
+        if not file.storage.exists(file.name):
+            return render(request, "reports/render_wait.html", {
+                "lost": True, "year": period.year, "fmt": fmt.upper(), "report_url": period_url("preview", period),
+            }, status=500)
         return _serve(file, filename(period, fmt, number=publication.number, version=publication.version), sha256)
-    job = request_draft(period, fmt, actor=request.user, retry=bool(request.GET.get("retry")))
-    if job.status == RenderJob.Status.DONE:
-        return _serve(job.file, filename(period, fmt, number=job_number(period), draft=True), job.sha256)
+    job = request_draft(period, fmt, actor=request.user, retry=_flag(request, "retry"))
     url = period_url(fmt, period) + "&draft=1"
+    waiting = _flag(request, "wait")  # the waiting page's own reloads
+    if job.status == RenderJob.Status.DONE and not waiting:
+        return _serve(job.file, filename(period, fmt, number=job_number(period), draft=True), job.sha256)
+    status = {RenderJob.Status.DONE: 200, RenderJob.Status.FAILED: 503}.get(job.status, 202)
     return render(request, "reports/render_wait.html", {
-        "job": job, "year": period.year, "period": period, "fmt": fmt.upper(),
-        "refresh_url": url, "retry_url": url + "&retry=1", "report_url": period_url("preview", period),
-    }, status=202 if job.status != RenderJob.Status.FAILED else 500)
+        "job": job, "year": period.year, "period": period, "fmt": fmt.upper(), "worker_late": worker_late(job),
+        "refresh_url": url + "&wait=1", "download_url": url, "retry_url": url + "&retry=1&wait=1",
+        "report_url": period_url("preview", period),
+    }, status=status)
+
+
+def _flag(request, name: str) -> bool:
+    return request.GET.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def job_number(period) -> str:

@@ -41,7 +41,7 @@ def filename(period: EvaluationPeriod, fmt: str, *, number: str = "", draft: boo
     """"Bao-cao-661-BC-SNV-2024.pdf" from the report's number and year; without a number
     "Bao-cao-phan-tich-CCHC-2026-UBND-tinh-Dien-Bien"; "-du-thao" for a draft, "-v2" for a
     later published version."""
-    if number.strip():
+    if ascii_slug(number):
         stem = f"Bao-cao-{ascii_slug(number)}-{period.year}"
     else:
         stem = f"Bao-cao-phan-tich-CCHC-{period.year}-{ascii_slug(str(period.subject))}"

@@ -22,11 +22,15 @@ from reports.models import RenderJob
 
 from . import filename, render
 from .assemble import assemble
-from .snapshot import content_digest, draft_digest, report_html
+from .snapshot import document_language, draft_key
 
-# A job queued or running longer than this is taken as lost (a worker stopped mid-way): the
-# next request queues it again.
-STALE_AFTER = timedelta(minutes=10)
+# A render takes seconds: a job running longer than this was lost with its worker (killed,
+# redeployed), and the next request queues it again. A job still queued that long is queued
+# again too (its task may have been lost with the queue).
+RUNNING_STALE_AFTER = timedelta(minutes=2)
+QUEUED_STALE_AFTER = timedelta(minutes=10)
+# A queued job older than this makes the waiting page say the worker seems not to run.
+WORKER_LATE_AFTER = timedelta(minutes=1)
 # Draft files kept per period and format (older ones are deleted when a new one is done).
 KEEP_DRAFTS = 3
 
@@ -38,8 +42,15 @@ def _enqueue(job: RenderJob) -> None:
 
 
 def _is_stale(job: RenderJob) -> bool:
-    pending = job.status in (RenderJob.Status.QUEUED, RenderJob.Status.RUNNING)
-    return pending and job.created_at < timezone.now() - STALE_AFTER
+    now = timezone.now()
+    if job.status == RenderJob.Status.RUNNING:
+        return (job.started_at or job.created_at) < now - RUNNING_STALE_AFTER
+    return job.status == RenderJob.Status.QUEUED and job.created_at < now - QUEUED_STALE_AFTER
+
+
+def worker_late(job: RenderJob) -> bool:
+    """True when a queued job has waited long enough that the worker seems not to run."""
+    return job.status == RenderJob.Status.QUEUED and job.created_at < timezone.now() - WORKER_LATE_AFTER
 
 
 def request_draft(period: EvaluationPeriod, kind: str, *, actor, retry: bool = False) -> RenderJob:
@@ -50,13 +61,14 @@ def request_draft(period: EvaluationPeriod, kind: str, *, actor, retry: bool = F
     """
     if kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
         raise ValueError(kind)
-    digest = draft_digest(period, kind)
+    digest = draft_key(period, kind)
     job, created = RenderJob.objects.get_or_create(period=period, kind=kind, digest=digest,
                                                    defaults={"requested_by": actor if actor.is_authenticated else None})
     if created:
         _enqueue(job)
-    elif (retry and job.status == RenderJob.Status.FAILED) or _is_stale(job):
-        RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.QUEUED, error="", created_at=timezone.now())
+    elif (retry and job.status == RenderJob.Status.FAILED) or _is_stale(job) or _file_lost(job):
+        RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.QUEUED, error="", file="", sha256="",
+                                                   size=None, created_at=timezone.now(), started_at=None)
         _enqueue(job)
     else:
         return job
@@ -64,12 +76,24 @@ def request_draft(period: EvaluationPeriod, kind: str, *, actor, retry: bool = F
     return job
 
 
+def _file_lost(job: RenderJob) -> bool:
+    """A done draft whose file is no longer in storage (removed by hand, a restore without
+    media): rendered again rather than failing every download."""
+    return job.status == RenderJob.Status.DONE and not (job.file.name and job.file.storage.exists(job.file.name))
+
+
 def request_publication(period: EvaluationPeriod, *, actor, reason: str, expected_digest: str) -> RenderJob:
     """Queue the publication of the period's report (reports.services.publication runs on
-    the worker with the same checks). Raises PermissionDenied unless the actor is Sở Nội vụ,
-    ValidationError when a publication of the period is already queued or running."""
+    the worker with the same checks, which are also made here so that a refusal is said at
+    once). Raises PermissionDenied unless the actor is Sở Nội vụ, ValidationError with the
+    publication problems, or when a publication of the period is already queued or running."""
+    from .publication import publication_problems
+
     if not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+    problems = publication_problems(period)
+    if problems:
+        raise ValidationError(problems)
     pending = RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION,
                                        status__in=(RenderJob.Status.QUEUED, RenderJob.Status.RUNNING))
     if any(not _is_stale(job) for job in pending):
@@ -81,7 +105,15 @@ def request_publication(period: EvaluationPeriod, *, actor, reason: str, expecte
 
 
 def latest_publication_job(period: EvaluationPeriod) -> RenderJob | None:
-    return RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION).order_by("-created_at", "-pk").first()
+    """The period's latest publication job, unless a version was published after it (an
+    old failure is then no news)."""
+    job = RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION).order_by("-created_at", "-pk").first()
+    if job is None or job.status == RenderJob.Status.DONE:
+        return job
+    from reports.models import ReportPublication
+
+    later = ReportPublication.objects.filter(period=period, published_at__gt=job.created_at).exists()
+    return None if later else job
 
 
 def run(job_id: int) -> None:
@@ -119,12 +151,13 @@ def _publish(job: RenderJob) -> None:
 
 
 def _render_draft(job: RenderJob) -> None:
+    """Render the draft of the data as it is now. Should the data (or the deployed layout)
+    have moved since the job was keyed, the file is newer than its key says: the reader who
+    waits gets the latest draft, and the next request, keyed anew, renders once more."""
     period = job.period
-    data = assemble(period)
-    if content_digest(report_html(data, final=False), job.kind) != job.digest:
-        _fail(job, _("Số liệu đã thay đổi trong lúc tạo tệp; tải lại trang để tạo bản mới."))
-        return
-    content = render(period, job.kind, data=data).content
+    with document_language():
+        data = assemble(period)
+        content = render(period, job.kind, data=data).content
     job.file.save(filename(period, job.kind, number=data.record.number, draft=True), ContentFile(content), save=False)
     RenderJob.objects.filter(pk=job.pk).update(
         file=job.file.name, sha256=hashlib.sha256(content).hexdigest(), size=len(content),

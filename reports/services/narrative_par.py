@@ -28,6 +28,11 @@ def self_assessed_total(data: ReportData) -> str:
         return _("Chưa có số liệu tự đánh giá, chấm điểm của %(area)s năm %(year)s trong hệ thống.") % {
             "area": data.area_name, "year": data.year}
     values = {"area": data.area_name, "year": data.year, "of": n.of(part.points, part.max_points)}
+    if not data.par.self_assessment_complete:
+        # A sum of what is entered so far is no total: say how far the self-assessment is.
+        return _("%(area)s đã tự đánh giá %(done)s/%(all)s tiêu chí thành phần chấm qua tài liệu kiểm chứng năm %(year)s, "
+                 "được %(of)s điểm; chưa có tổng điểm tự đánh giá.") % {
+            **values, "done": data.par.self_assessed_entered, "all": data.par.self_assessed_leaves}
     if part.pct is None:  # no maximum to compare with
         return _("Tổng số điểm tự đánh giá, chấm điểm xác định Chỉ số CCHC của %(area)s năm %(year)s là %(of)s điểm.") % values
     return _(

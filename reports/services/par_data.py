@@ -141,6 +141,14 @@ class ParData:
     mapping: Mapping | None = None  # this year's framework against the one compared with
     self_assessed_appraised: int = 0  # evidence and monitoring leaves with appraised points
     has_appraised_scores: bool = False  # at least one leaf appraised: computed_score sums something
+    self_assessed_leaves: int = 0  # leaves scored from evidence (what the self-assessment covers)
+    self_assessed_entered: int = 0  # of those, the leaves with self-assessed points
+
+    @property
+    def self_assessment_complete(self) -> bool:
+        """Every leaf scored from evidence has self-assessed points: the sum is the province's
+        total, not the part entered so far."""
+        return self.self_assessed_entered == self.self_assessed_leaves
 
     @property
     def has_appraisal(self) -> bool:
@@ -290,6 +298,8 @@ def assemble_par(sc: Scorecard, previous: PreviousCards, results, previous_resul
         has_results=has_results,
         has_self_assessment=has_self_assessment,
         self_assessed=Part(evidence.self_points, evidence.self_max, has_data=has_self_assessment),
+        self_assessed_leaves=len(self_rows),
+        self_assessed_entered=sum(1 for r in self_rows if r.self_points is not None),
         score=results.par_score if published else computed,
         computed_score=computed,
         previous_score=previous_score,

@@ -49,7 +49,8 @@ def find_period(year: int, period_id: int | None = None) -> EvaluationPeriod:
     """The period `period_id` (which must be of `year`), or the one period a year alone
     means: the province's (the default subject), else the year's only period."""
     if period_id is not None:
-        period = _base().filter(pk=period_id).first()
+        # A scorecard of a province's own round is no period of the national report.
+        period = _base().outside_rounds().filter(pk=period_id).first()
         if period is None:
             raise PeriodNotFound(_("Không có kỳ đánh giá mã %(id)s.") % {"id": period_id}, year, period_id)
         if period.year != year:

@@ -27,7 +27,7 @@ from reports.models import ReportPublication, ReportRecord
 
 from . import filename, render
 from .assemble import assemble
-from .snapshot import content_digest, data_versions, report_html
+from .snapshot import content_digest, data_versions, document_language, report_html
 
 PUBLISHABLE = (PeriodStatus.PUBLISHED, PeriodStatus.CLOSED)
 REASON_MAX = 2000
@@ -40,8 +40,9 @@ def latest_publication(period: EvaluationPeriod) -> ReportPublication | None:
 def publication_problems(period: EvaluationPeriod, data=None) -> list[str]:
     """Why the period's report cannot be published now (empty list: it can). Messages in
     Vietnamese, one per missing thing: results not published yet, no report number, date or
-    signer (a published report is a signed document, Nghị định 30/2020), no solutions,
-    recommendations or recipients."""
+    signer, no parent body, issuing body, place or signer's title (a published report is a
+    signed document in the format of Nghị định 30/2020), no solutions, recommendations or
+    recipients."""
     problems = []
     if period.round_id:
         problems.append(_("Báo cáo phân tích chỉ phát hành cho kỳ đánh giá của tỉnh trong Chỉ số CCHC của Bộ Nội vụ."))
@@ -52,6 +53,10 @@ def publication_problems(period: EvaluationPeriod, data=None) -> list[str]:
     if record is None or not record.pk:
         problems.append(_("Chưa có thông tin văn bản của báo cáo (số, ngày, người ký)."))
         return problems
+    for field, label in (("parent_body", _("cơ quan chủ quản")), ("issuer", _("cơ quan ban hành")),
+                         ("place", _("địa danh")), ("signer_title", _("chức vụ người ký"))):
+        if not getattr(record, field).strip():
+            problems.append(_("Chưa ghi %(what)s của báo cáo.") % {"what": label})
     if not record.number.strip():
         problems.append(_("Chưa ghi số văn bản của báo cáo."))
     if record.date is None:
@@ -67,12 +72,14 @@ def publication_problems(period: EvaluationPeriod, data=None) -> list[str]:
 
 
 def publication_digest(period: EvaluationPeriod, data=None) -> str:
-    """The digest the published report would have if published now (`data`: the period's
-    assembled ReportData when the caller has it)."""
-    return content_digest(report_html(data or assemble(period), final=True), "publication")
+    """The digest the published report would have if published now (what it says).
+    `data`: the period's ReportData when the caller assembled it in the site's language."""
+    if data is None or translation.get_language() != settings.LANGUAGE_CODE:
+        with document_language():
+            data = assemble(period)
+    return content_digest(report_html(data, final=True))
 
 
-@transaction.atomic
 def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: str | None = None) -> ReportPublication:
     """Render and store the next version of the period's report (PDF and DOCX).
 
@@ -81,11 +88,18 @@ def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: 
     have not read. Raises PermissionDenied unless the actor is Sở Nội vụ; ValidationError
     with the problems of publication_problems, when a later version lacks a reason, or when
     nothing changed since the latest version. Audited (report.published) with its author.
+    Assembled and rendered in the site's language, whatever the actor's.
     """
+    with transaction.atomic():
+        return _publish(period_id, actor=actor, reason=reason, expected_digest=expected_digest)
+
+
+def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None) -> ReportPublication:
     if not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
     period = lock_period(period_id)
-    data = assemble(period)
+    with document_language():
+        data = assemble(period)
     problems = publication_problems(period, data)
     if problems:
         raise ValidationError(problems)
@@ -93,7 +107,7 @@ def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: 
     if len(reason) > REASON_MAX:
         raise ValidationError(_("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX})
     html = report_html(data, final=True)
-    digest = content_digest(html, "publication")
+    digest = content_digest(html)
     if expected_digest and expected_digest != digest:
         raise ValidationError(_("Số liệu hoặc nội dung báo cáo đã thay đổi sau khi bạn mở trang xem trước; "
                                 "hãy xem lại bản mới rồi phát hành."))
@@ -105,7 +119,7 @@ def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: 
         if not reason:
             raise ValidationError(_("Phát hành lại báo cáo đã phát hành cần ghi lý do (sửa gì, vì sao)."))
     version = (latest.version + 1) if latest else 1
-    with translation.override(settings.LANGUAGE_CODE):
+    with document_language():
         files = {fmt: render(period, fmt, final=True, data=data).content for fmt in ("pdf", "docx")}
     publication = ReportPublication(
         period=period, version=version, reason=reason, number=data.record.number,

@@ -1,10 +1,13 @@
-"""What a report prints, reduced to one digest: the key under which a draft render is kept
-and the identity of a published version.
+"""What a report prints, reduced to one digest: the identity of a published version and
+the key under which a draft render is kept.
 
 The report's HTML holds every figure, sentence and staff-written text it prints, so the
-SHA-256 of that HTML (with the revision of the code and styles that lay it out) changes
-exactly when the printed report would. Documents are official Vietnamese texts: they are
-always rendered in the site's language (LANGUAGE_CODE), whatever the reader's.
+SHA-256 of that HTML (`content_digest`) changes exactly when what the report says does:
+two publications with the same one say the same thing, whatever the code that laid them
+out. A draft's key adds the revision of the code, styles and fonts (`draft_key`), so a
+deployment that changes the layout renders drafts again. Documents are official
+Vietnamese texts: they are always assembled and rendered in the site's language
+(LANGUAGE_CODE, `document_language()`), whatever the reader's.
 """
 from __future__ import annotations
 
@@ -39,28 +42,34 @@ def renderer_revision() -> str:
     return digest.hexdigest()[:16]
 
 
+def document_language():
+    """The context in which a report is assembled and rendered: the site's language."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def report_html(data: ReportData, *, final: bool) -> str:
-    """The report's print HTML (str) in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The report's print HTML (str) in the site's language (`data` assembled in it too)."""
+    with document_language():
         return render_document(data, context=build_context(data, final=final))
 
 
-def content_digest(html: str, kind: str) -> str:
-    """SHA-256 (hex) of what a render of `kind` ("pdf", "docx", "publication") prints."""
-    digest = hashlib.sha256(f"{kind}\n{renderer_revision()}\n".encode())
-    digest.update(html.encode("utf-8"))
-    return digest.hexdigest()
+def content_digest(html: str) -> str:
+    """SHA-256 (hex) of what a report's HTML says."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
-def draft_digest(period: EvaluationPeriod, kind: str) -> str:
-    """The digest of the draft of `kind` that the period's data gives now."""
-    return content_digest(report_html(assemble(period), final=False), kind)
+def draft_key(period: EvaluationPeriod, kind: str) -> str:
+    """The key of the draft of `kind` ("pdf", "docx") that the period's data and the
+    deployed layout give now: SHA-256 (hex) of kind, layout revision and draft HTML."""
+    with document_language():
+        html = report_html(assemble(period), final=False)
+    return hashlib.sha256(f"{kind}\n{renderer_revision()}\n{content_digest(html)}".encode()).hexdigest()
 
 
 def data_versions(period: EvaluationPeriod) -> dict:
     """What the figures came from, for the record of a publication: the number of score
     rows, the sum of their versions (each save adds one), the id of the period's latest
-    audit event and the report record's fields digest. Two queries."""
+    audit event, the report record's fields digest and the layout revision. Three queries."""
     scores = Score.objects.filter(period=period).aggregate(rows=Count("pk"), versions=Sum("version"))
     latest = AuditEvent.objects.filter(period=period).aggregate(latest=Max("pk"))["latest"]
     record = getattr(period, "report_record", None)
@@ -69,4 +78,4 @@ def data_versions(period: EvaluationPeriod) -> dict:
         fields = {f.name: str(getattr(record, f.attname)) for f in record._meta.concrete_fields}
     record_digest = hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:16]
     return {"score_rows": scores["rows"] or 0, "score_versions": scores["versions"] or 0,
-            "latest_audit_event": latest, "record": record_digest}
+            "latest_audit_event": latest, "record": record_digest, "renderer": renderer_revision()}

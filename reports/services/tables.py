@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 
 from . import numbers as n
 from .assemble import ReportData
+from .printable import printable
 
 
 @dataclass
 class Cell:
     text: str
     numeric: bool = False
+
+    def __post_init__(self):
+        self.text = printable(self.text)
 
 
 @dataclass
@@ -69,8 +73,7 @@ def shortfall_table(data: ReportData) -> Table:
     for r in data.par.shortfalls:
         rows.append(TableRow([
             Cell(r.code), Cell(r.name), _num(n.points(r.max_points)),
-            _num(n.points(r.self_points) if r.self_points is not None else ""),
-            _num(n.points(r.appraised)), _num(n.points(r.deduction) if r.deduction is not None else ""),
+            _num(n.or_dash(r.self_points)), _num(n.points(r.appraised)), _num(n.or_dash(r.deduction)),
             Cell(r.reason), Cell(r.lead_agency),
         ], kind="row"))
     t = data.par.shortfall_totals

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .printable import printable
+
 _LEAD = re.compile(r"^\*(?P<lead>[^*]+)\*(?P<rest>.*)$", re.S)
 
 
@@ -20,7 +22,7 @@ class Block:
 
 def blocks(text: str) -> list[Block]:
     out = []
-    for raw in (text or "").splitlines():
+    for raw in printable(text or "").splitlines():
         line = raw.strip()
         if not line:
             continue

@@ -187,12 +187,14 @@ def test_draft_waits_for_the_worker_then_is_served_from_its_file(period_2025, of
     waiting = c.get(url)
     assert waiting.status_code == 202
     html = waiting.content.decode()
-    assert 'http-equiv="refresh"' in html and "Đang tạo tệp PDF" in html
+    assert 'http-equiv="refresh" content="2;url=' in html and "&amp;wait=1" in html and "Đang tạo tệp PDF" in html
     job = RenderJob.objects.get(period=period_2025, kind="pdf")
     assert job.status == RenderJob.Status.QUEUED
     again = c.get(url)  # a second reader waits on the same job
     assert again.status_code == 202 and RenderJob.objects.filter(period=period_2025, kind="pdf").count() == 1
     run(job.pk)  # what the worker does
+    ready = c.get(url + "&wait=1")  # the waiting page's reload: says it is ready, then downloads once
+    assert ready.status_code == 200 and 'data-job-status="done"' in ready.content.decode()
     done = c.get(url)
     assert done.status_code == 200 and body(done).startswith(b"%PDF")
     job.refresh_from_db()
@@ -224,10 +226,12 @@ def test_a_failed_render_says_why_and_can_be_retried(period_2025, officer, clien
     c = client_for(officer)
     url = f"/reports/2025/pdf/?period={period_2025.pk}&draft=1"
     response = c.get(url)
-    assert response.status_code == 500 and "ổ đĩa đầy" in response.content.decode() and "retry=1" in response.content.decode()
+    assert response.status_code == 503 and "ổ đĩa đầy" in response.content.decode() and "retry=1" in response.content.decode()
     monkeypatch.undo()
-    retried = c.get(url + "&retry=1")
-    assert retried.status_code == 200 and body(retried).startswith(b"%PDF")
+    retried = c.get(url + "&retry=1&wait=1")  # the "Thử lại" link: the waiting page, now done
+    page = retried.content.decode()
+    assert retried.status_code == 200 and 'data-job-status="done"' in page and 'http-equiv="refresh" content="0;url=' in page
+    assert body(c.get(url)).startswith(b"%PDF")
 
 
 def test_the_database_queue_and_its_worker_render_the_draft(period_2025, officer, client_for, settings):
