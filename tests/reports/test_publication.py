@@ -234,8 +234,10 @@ def test_a_failed_render_says_why_and_can_be_retried(period_2025, officer, clien
     assert body(c.get(url)).startswith(b"%PDF")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_queue_and_its_worker_render_the_draft(period_2025, officer, client_for, settings):
-    """Production's path: the web queues the render in the database, `db_worker` does it."""
+    """Production's path: the web queues the render in the database, `db_worker` does it
+    (a transactional test: the worker closes its database connection when done)."""
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
