@@ -22,6 +22,7 @@ RIGHT_PAD = 40
 BAR_H = 12
 PAIR_GAP = 9
 TOP = 10
+LABEL_CHARS = 34  # a field's name wraps at this many characters a line
 CURRENT_COLOUR = "#1f4e79"
 PREVIOUS_COLOUR = "#c9a227"
 
@@ -48,7 +49,9 @@ def _axis_max(values: list[Decimal]) -> int:
 def field_chart_svg(data: ReportData) -> str:
     items = bars(data)
     compared = data.par.compared  # some field compares with last year: draw last year's series
-    per_field = max(BAR_H * (2 if compared else 1) + PAIR_GAP, 32)  # room for a two-line label
+    # Room for the longest label (wrapped at LABEL_CHARS, 14 units a line) or the bars.
+    label_lines = max([len(textwrap.wrap(b.label, LABEL_CHARS)) for b in items] + [2])
+    per_field = max(BAR_H * (2 if compared else 1) + PAIR_GAP, 14 * label_lines + 4)
     plot_w = WIDTH - LABEL_W - RIGHT_PAD
     axis_max = _axis_max([b.current for b in items if b.current is not None]
                          + [b.previous for b in items if b.previous is not None])
@@ -67,7 +70,7 @@ def field_chart_svg(data: ReportData) -> str:
         out.append(f'<text x="{tx:.1f}" y="{TOP + plot_h + 15}" text-anchor="middle">{tick}</text>')
     for i, b in enumerate(items):
         y0 = TOP + i * per_field + PAIR_GAP / 2
-        lines = textwrap.wrap(b.label, 34) or [""]
+        lines = textwrap.wrap(b.label, LABEL_CHARS) or [""]
         mid = y0 + (per_field - PAIR_GAP) / 2
         first = mid - (len(lines) - 1) * 7 + 4
         for j, line in enumerate(lines):

@@ -108,21 +108,27 @@ def fixed_datetime(date: dt.date | None, year: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
+def _cap(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def set_properties(document, *, author: str, title: str, subject: str, keywords: str, category: str,
                    description: str, identifier: str, status: str, when: dt.datetime, language: str = "vi-VN") -> None:
     """Core properties (docProps/core.xml) from the report record, replacing the template's
     ("python-docx", 2013); the extended properties (docProps/app.xml) name the issuing body
     only. The template's thumbnail (a picture of an empty page) is dropped."""
     props = document.core_properties
-    props.author = author
-    props.last_modified_by = author
-    props.title = title
-    props.subject = subject
-    props.keywords = keywords
-    props.category = category
+    # Core properties hold at most 255 characters each (python-docx refuses more): a long
+    # issuing body or subject is cut there, never a failed document.
+    props.author = _cap(author)
+    props.last_modified_by = _cap(author)
+    props.title = _cap(title)
+    props.subject = _cap(subject)
+    props.keywords = _cap(keywords)
+    props.category = _cap(category)
     props.comments = description
-    props.identifier = identifier
-    props.content_status = status
+    props.identifier = _cap(identifier)
+    props.content_status = _cap(status)
     props.language = language
     props.created = when.replace(tzinfo=None)
     props.modified = when.replace(tzinfo=None)

@@ -22,7 +22,7 @@ from reports.models import RenderJob
 
 from . import filename, render
 from .assemble import assemble
-from .snapshot import document_language, draft_key
+from .snapshot import document_language, draft_key, draft_key_of
 
 # A render takes seconds: a job running longer than this was lost with its worker (killed,
 # redeployed), and the next request queues it again. A job still queued that long is queued
@@ -85,15 +85,13 @@ def _file_lost(job: RenderJob) -> bool:
 def request_publication(period: EvaluationPeriod, *, actor, reason: str, expected_digest: str) -> RenderJob:
     """Queue the publication of the period's report (reports.services.publication runs on
     the worker with the same checks, which are also made here so that a refusal is said at
-    once). Raises PermissionDenied unless the actor is Sở Nội vụ, ValidationError with the
-    publication problems, or when a publication of the period is already queued or running."""
-    from .publication import publication_problems
+    once). Raises PermissionDenied unless the actor is Sở Nội vụ, ValidationError from
+    check_publication, or when a publication of the period is already queued or running."""
+    from .publication import check_publication
 
     if not can_manage(actor):
         raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
-    problems = publication_problems(period)
-    if problems:
-        raise ValidationError(problems)
+    check_publication(period, reason=reason, expected_digest=expected_digest or None)
     pending = RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION,
                                        status__in=(RenderJob.Status.QUEUED, RenderJob.Status.RUNNING))
     if any(not _is_stale(job) for job in pending):
@@ -151,18 +149,29 @@ def _publish(job: RenderJob) -> None:
 
 
 def _render_draft(job: RenderJob) -> None:
-    """Render the draft of the data as it is now. Should the data (or the deployed layout)
-    have moved since the job was keyed, the file is newer than its key says: the reader who
-    waits gets the latest draft, and the next request, keyed anew, renders once more."""
+    """Render the draft of the data as it is now, and keep it under the key of what it
+    prints. Should the data (or the deployed layout) have moved since the job was queued,
+    the file goes to the job of the new key (made if needed) and the old job is dropped: a
+    file is never kept under a key whose content it does not hold, and the reader who waits
+    is served the new one on the page's next reload."""
     period = job.period
     with document_language():
         data = assemble(period)
+        key = draft_key_of(data, job.kind)
         content = render(period, job.kind, data=data).content
-    job.file.save(filename(period, job.kind, number=data.record.number, draft=True), ContentFile(content), save=False)
-    RenderJob.objects.filter(pk=job.pk).update(
-        file=job.file.name, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        status=RenderJob.Status.DONE, finished_at=timezone.now())
-    _prune(job)
+    target = job
+    if key != job.digest:
+        target, _created = RenderJob.objects.get_or_create(
+            period=period, kind=job.kind, digest=key,
+            defaults={"requested_by": job.requested_by, "status": RenderJob.Status.RUNNING, "started_at": timezone.now()})
+        RenderJob.objects.filter(pk=job.pk).delete()
+        if target.status == RenderJob.Status.DONE and not _file_lost(target):
+            return  # that content is kept already
+    target.file.save(filename(period, job.kind, number=data.record.number, draft=True), ContentFile(content), save=False)
+    RenderJob.objects.filter(pk=target.pk).update(
+        file=target.file.name, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+        status=RenderJob.Status.DONE, error="", finished_at=timezone.now())
+    _prune(target)
 
 
 def _prune(job: RenderJob) -> None:

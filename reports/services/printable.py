@@ -14,5 +14,7 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 
 
 def printable(text: str) -> str:
-    """`text` without control characters and direction overrides (str → str)."""
-    return _UNPRINTABLE.sub("", text) if text else text
+    """`text` without control characters and direction overrides, and with no-break spaces
+    as spaces: pasted from Word they glue whole sentences into one word, which the page can
+    then only break inside a word (str → str)."""
+    return _UNPRINTABLE.sub("", text).replace("\u00a0", " ") if text else text

@@ -10,6 +10,7 @@ stay downloadable. Rendering the same snapshot again gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,10 +28,21 @@ from reports.models import ReportPublication, ReportRecord
 
 from . import filename, render
 from .assemble import assemble
+from .printable import printable
 from .snapshot import content_digest, data_versions, document_language, report_html
 
 PUBLISHABLE = (PeriodStatus.PUBLISHED, PeriodStatus.CLOSED)
 REASON_MAX = 2000
+
+
+# Characters that print nothing: a field of only these is empty (U+200B–U+200F zero-width and
+# direction marks, U+00AD soft hyphen, U+2060 word joiner, U+FEFF byte-order mark).
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u00ad\u2060\ufeff]+")
+
+
+def blank(text: str) -> bool:
+    """True when `text` prints nothing (spaces and invisible characters only)."""
+    return not _INVISIBLE.sub("", printable(text or ""))
 
 
 def latest_publication(period: EvaluationPeriod) -> ReportPublication | None:
@@ -51,22 +63,26 @@ def publication_problems(period: EvaluationPeriod, data=None) -> list[str]:
             "status": period.get_status_display()})
     record = data.record if data is not None else ReportRecord.objects.filter(period=period).first()
     if record is None or not record.pk:
-        problems.append(_("Chưa có thông tin văn bản của báo cáo (số, ngày, người ký)."))
+        if period.status == PeriodStatus.CLOSED:
+            problems.append(_("Kỳ đánh giá đã đóng mà chưa có thông tin văn bản của báo cáo: kỳ đóng chỉ đọc, "
+                              "muốn phát hành phải mở lại kỳ (trang tiến độ) rồi ghi số, ngày, người ký."))
+        else:
+            problems.append(_("Chưa có thông tin văn bản của báo cáo (số, ngày, người ký)."))
         return problems
     for field, label in (("parent_body", _("cơ quan chủ quản")), ("issuer", _("cơ quan ban hành")),
                          ("place", _("địa danh")), ("signer_title", _("chức vụ người ký"))):
-        if not getattr(record, field).strip():
+        if blank(getattr(record, field)):
             problems.append(_("Chưa ghi %(what)s của báo cáo.") % {"what": label})
-    if not record.number.strip():
+    if blank(record.number):
         problems.append(_("Chưa ghi số văn bản của báo cáo."))
     if record.date is None:
         problems.append(_("Chưa ghi ngày ban hành của báo cáo."))
-    if not record.signer_name.strip():
+    if blank(record.signer_name):
         problems.append(_("Chưa ghi họ tên người ký báo cáo."))
     # Sections a signed report cannot leave empty (the draft prints a placeholder there).
     for field, label in (("solutions", _("II.4. Giải pháp")), ("recommendations", _("II.5. Kiến nghị, đề xuất")),
                          ("recipients", _("Nơi nhận"))):
-        if not getattr(record, field).strip():
+        if blank(getattr(record, field)):
             problems.append(_("Chưa viết mục “%(section)s”.") % {"section": label})
     return problems
 
@@ -94,20 +110,22 @@ def publish_report(period_id: int, *, actor, reason: str = "", expected_digest: 
         return _publish(period_id, actor=actor, reason=reason, expected_digest=expected_digest)
 
 
-def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None) -> ReportPublication:
-    if not can_manage(actor):
-        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
-    period = lock_period(period_id)
+def check_publication(period: EvaluationPeriod, *, reason: str, expected_digest: str | None):
+    """Everything that refuses a publication, before anything is rendered: returns (data,
+    digest, latest publication, the reason stripped); raises ValidationError with the
+    publication problems, a reason too long or missing for a later version, content
+    unchanged since the latest version, or a digest other than the one the officer read."""
     with document_language():
         data = assemble(period)
     problems = publication_problems(period, data)
     if problems:
         raise ValidationError(problems)
     reason = (reason or "").strip()
+    if blank(reason):
+        reason = ""
     if len(reason) > REASON_MAX:
         raise ValidationError(_("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX})
-    html = report_html(data, final=True)
-    digest = content_digest(html)
+    digest = content_digest(report_html(data, final=True))
     if expected_digest and expected_digest != digest:
         raise ValidationError(_("Số liệu hoặc nội dung báo cáo đã thay đổi sau khi bạn mở trang xem trước; "
                                 "hãy xem lại bản mới rồi phát hành."))
@@ -118,6 +136,14 @@ def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None)
                 "v": latest.version})
         if not reason:
             raise ValidationError(_("Phát hành lại báo cáo đã phát hành cần ghi lý do (sửa gì, vì sao)."))
+    return data, digest, latest, reason
+
+
+def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None) -> ReportPublication:
+    if not can_manage(actor):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+    period = lock_period(period_id)
+    data, digest, latest, reason = check_publication(period, reason=reason, expected_digest=expected_digest)
     version = (latest.version + 1) if latest else 1
     with document_language():
         files = {fmt: render(period, fmt, final=True, data=data).content for fmt in ("pdf", "docx")}

@@ -136,7 +136,10 @@ class Writer:
             r.bold = True
             r.font.size = Pt(size)
         for row in table.rows:
-            cells = t.add_row().cells
+            added = t.add_row()
+            if not row.long:
+                _cant_split(added)  # kept whole on one page, as in the PDF
+            cells = added.cells
             for i, c in enumerate(row.cells):
                 lines = c.text.split("\n") or [""]
                 for j, line in enumerate(lines):

@@ -62,7 +62,12 @@ def draft_key(period: EvaluationPeriod, kind: str) -> str:
     """The key of the draft of `kind` ("pdf", "docx") that the period's data and the
     deployed layout give now: SHA-256 (hex) of kind, layout revision and draft HTML."""
     with document_language():
-        html = report_html(assemble(period), final=False)
+        return draft_key_of(assemble(period), kind)
+
+
+def draft_key_of(data: ReportData, kind: str) -> str:
+    """draft_key for data already assembled (in the site's language)."""
+    html = report_html(data, final=False)
     return hashlib.sha256(f"{kind}\n{renderer_revision()}\n{content_digest(html)}".encode()).hexdigest()
 
 

@@ -22,11 +22,23 @@ class Cell:
         self.text = printable(self.text)
 
 
+# A row with a cell longer than this (characters or lines) holds more than a landscape page
+# holds in the shortfall table's reason column: it cannot be kept whole on one page.
+LONG_CELL_CHARS = 2400
+LONG_CELL_LINES = 38
+
+
 @dataclass
 class TableRow:
     cells: list[Cell]
     strong: bool = False
     kind: str = ""
+
+    @property
+    def long(self) -> bool:
+        """Taller than a page: printed where the page has room and split (PDF and DOCX);
+        every other row is kept whole on one page."""
+        return any(len(c.text) > LONG_CELL_CHARS or len(c.text.splitlines()) > LONG_CELL_LINES for c in self.cells)
 
 
 @dataclass

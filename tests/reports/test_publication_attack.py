@@ -170,3 +170,84 @@ def test_the_admin_shows_publications_without_storage_links(period_2024, officer
     page = client_for(officer).get(f"/admin/reports/reportpublication/{publication.pk}/change/").content.decode()
     assert publication.pdf_sha256 in page and "private-media-not-served" not in page
     assert f"version={publication.version}" in page
+
+
+def test_a_draft_is_never_kept_under_a_key_whose_content_it_does_not_hold(period_2025, record_2025, officer, settings):
+    from reports.services.drafts import run
+    from reports.services.snapshot import draft_key
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queued = request_draft(period_2025, "pdf", actor=officer)
+    old_key = queued.digest
+    record, before = record_2025, record_2025.solutions
+    record.solutions = "SAI-NHAM-XYZ"
+    record.save()
+    run(queued.pk)  # the worker renders the changed data
+    assert not RenderJob.objects.filter(pk=queued.pk).exists()
+    moved = RenderJob.objects.get(period=period_2025, kind="pdf", digest=draft_key(period_2025, "pdf"))
+    assert moved.status == RenderJob.Status.DONE
+    with moved.file.open("rb") as fh:
+        assert "SAI-NHAM-XYZ" in pdf_text(fh.read())
+    record.solutions = before
+    record.save()
+    assert draft_key(period_2025, "pdf") == old_key
+    again = request_draft(period_2025, "pdf", actor=officer)
+    assert again.status == RenderJob.Status.QUEUED  # rendered anew, never the file with the removed text
+
+
+def test_a_long_issuing_body_does_not_break_the_docx(period_2024):
+    ReportRecord.objects.filter(period=period_2024).update(issuer_role="Sở Nội vụ, cơ quan thường trực " + "Ban Chỉ đạo " * 20)
+    content = render(EvaluationPeriod.objects.get(pk=period_2024.pk), "docx").content
+    assert content[:2] == b"PK"
+
+
+def test_docx_rows_stay_whole_unless_taller_than_a_page(period_2024):
+    import io
+    import zipfile
+
+    from reports.services.tables import TableRow, Cell
+
+    xml = zipfile.ZipFile(io.BytesIO(render(period_2024, "docx").content)).read("word/document.xml").decode()
+    rows = len(shortfall_table(assemble(period_2024)).rows)
+    assert xml.count("<w:cantSplit/>") >= rows
+    assert TableRow([Cell("x" * 2401)]).long and not TableRow([Cell("x" * 2400)]).long
+
+
+def test_invisible_characters_are_no_content(period_2025, record_2025, officer):
+    ReportRecord.objects.filter(pk=record_2025.pk).update(number="\u200b", signer_name="\u00ad ", solutions="\ufeff\u200b")
+    problems = " ".join(publication_problems(period_2025))
+    assert "số văn bản" in problems and "người ký" in problems and "II.4" in problems
+
+
+def test_a_refusal_is_said_at_once_even_with_the_database_queue(period_2024, officer, client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    ReportPublication.objects.filter(period=period_2024).exists() or publish_report(period_2024.pk, actor=officer)
+    record = ReportRecord.objects.get(period=period_2024)
+    record.closing = (record.closing or "") + " Thêm một câu."
+    record.save()
+    response = client_for(officer).post(f"/reports/2024/phat-hanh/?period={period_2024.pk}", {"reason": "   \u200b"},
+                                        follow=True)
+    assert "cần ghi lý do" in response.content.decode()
+    assert not RenderJob.objects.filter(period=period_2024, kind="publication").exists()
+
+
+def test_a_closed_period_without_a_record_says_how_to_publish(period_2023):
+    ReportRecord.objects.filter(period=period_2023).delete()
+    assert any("Kỳ đánh giá đã đóng" in p for p in publication_problems(period_2023))
+
+
+def test_long_field_names_get_room_in_the_chart(period_2024):
+    import re
+
+    from reports.services.charts import field_chart_svg
+    from scorecards.models import Criterion
+
+    Criterion.objects.filter(framework=period_2024.framework, code="3").update(
+        name="Cải cách thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính")
+    svg = field_chart_svg(assemble(EvaluationPeriod.objects.get(pk=period_2024.pk)))
+    ys = sorted(float(y) for y in re.findall(r'<text x="\d+" y="([\d.]+)" text-anchor="end">', svg))
+    assert all(b - a >= 13.9 for a, b in zip(ys, ys[1:], strict=False))  # no label line runs into another
+
+
+def test_no_break_spaces_print_as_spaces():
+    assert printable("Sở\u00a0Tư\u00a0pháp") == "Sở Tư pháp"
