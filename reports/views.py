@@ -113,7 +113,7 @@ def preview(request, period):
         "publish_digest": digest if manager and not problems else "",
         "publish_job": latest_publication_job(period) if manager else None,
         "edit_url": (reverse("admin:reports_reportrecord_change", args=[record.pk]) if record.pk
-                     else reverse("admin:reports_reportrecord_add") + f"?period={period.pk}") if can_manage(request.user) else None,
+                     else reverse("admin:reports_reportrecord_add") + f"?period={period.pk}") if manager else None,
         "other_periods": [{"period": p, "url": period_url("preview", p)} for p in periods_of_year(period.year) if p.pk != period.pk],
         "other_years": [y for y in _other_years(period, "preview") if not y["current"]],
         "show_staff_notes": True,
@@ -167,7 +167,7 @@ def _download(request, period, fmt):
     url = period_url(fmt, period) + "&draft=1"
     waiting = _flag(request, "wait")  # the waiting page's own reloads
     if job.status == RenderJob.Status.DONE and not waiting:
-        return _serve(job.file, filename(period, fmt, number=job_number(period), draft=True), job.sha256)
+        return _serve(job.file, filename(period, fmt, number=_record_number(period), draft=True), job.sha256)
     status = {RenderJob.Status.DONE: 200, RenderJob.Status.FAILED: 503}.get(job.status, 202)
     return render(request, "reports/render_wait.html", {
         "job": job, "year": period.year, "period": period, "fmt": fmt.upper(), "worker_late": worker_late(job),
@@ -180,7 +180,8 @@ def _flag(request, name: str) -> bool:
     return request.GET.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def job_number(period) -> str:
+def _record_number(period) -> str:
+    """The report's number ("661/BC-SNV"), or "" while it has no record."""
     record = getattr(period, "report_record", None)
     return record.number if record is not None else ""
 
@@ -198,9 +199,8 @@ def docx(request, period):
 @require_POST
 @period_view("publish")
 def publish(request, period):
-    """Queue the publication of the report (Sở Nội vụ); the preview shows its progress."""
-    if not can_manage(request.user):
-        raise PermissionDenied
+    """Queue the publication of the report (Sở Nội vụ: the service refuses anyone else with
+    PermissionDenied, a 403); the preview shows its progress."""
     try:
         job = request_publication(period, actor=request.user, reason=request.POST.get("reason", ""),
                                   expected_digest=request.POST.get("digest", ""))

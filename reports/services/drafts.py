@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards.models import EvaluationPeriod
-from scorecards.permissions import can_manage
-
-from reports.models import RenderJob
+from reports.models import RenderJob, ReportPublication
 
 from . import filename, render
 from .assemble import assemble
+from .publication import check_publication, delete_files, publish_report, require_publisher
 from .snapshot import document_language, draft_key, draft_key_of
 
 # A render takes seconds: a job running longer than this was lost with its worker (killed,
@@ -87,10 +86,7 @@ def request_publication(period: EvaluationPeriod, *, actor, reason: str, expecte
     the worker with the same checks, which are also made here so that a refusal is said at
     once). Raises PermissionDenied unless the actor is Sở Nội vụ, ValidationError from
     check_publication, or when a publication of the period is already queued or running."""
-    from .publication import check_publication
-
-    if not can_manage(actor):
-        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+    require_publisher(actor)
     check_publication(period, reason=reason, expected_digest=expected_digest or None)
     pending = RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION,
                                        status__in=(RenderJob.Status.QUEUED, RenderJob.Status.RUNNING))
@@ -108,8 +104,6 @@ def latest_publication_job(period: EvaluationPeriod) -> RenderJob | None:
     job = RenderJob.objects.filter(period=period, kind=RenderJob.Kind.PUBLICATION).order_by("-created_at", "-pk").first()
     if job is None or job.status == RenderJob.Status.DONE:
         return job
-    from reports.models import ReportPublication
-
     later = ReportPublication.objects.filter(period=period, published_at__gt=job.created_at).exists()
     return None if later else job
 
@@ -141,8 +135,6 @@ def _fail(job: RenderJob, message: str) -> None:
 
 
 def _publish(job: RenderJob) -> None:
-    from .publication import publish_report
-
     publication = publish_report(job.period_id, actor=job.requested_by, reason=job.reason, expected_digest=job.digest or None)
     RenderJob.objects.filter(pk=job.pk).update(status=RenderJob.Status.DONE, publication=publication,
                                                finished_at=timezone.now())
@@ -179,6 +171,5 @@ def _prune(job: RenderJob) -> None:
     done = (RenderJob.objects.filter(period_id=job.period_id, kind=job.kind, status=RenderJob.Status.DONE)
             .order_by("-finished_at", "-pk"))
     for old in done[KEEP_DRAFTS:]:
-        if old.file.name and old.file.storage.exists(old.file.name):
-            old.file.storage.delete(old.file.name)
+        delete_files(old.file.storage, [old.file.name])
         old.delete()

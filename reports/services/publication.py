@@ -45,6 +45,12 @@ def blank(text: str) -> bool:
     return not _INVISIBLE.sub("", printable(text or ""))
 
 
+def require_publisher(actor) -> None:
+    """Raise PermissionDenied unless the actor is Sở Nội vụ (who publishes the report)."""
+    if not can_manage(actor):
+        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+
+
 def latest_publication(period: EvaluationPeriod) -> ReportPublication | None:
     return ReportPublication.objects.filter(period=period).order_by("-version").first()
 
@@ -140,8 +146,7 @@ def check_publication(period: EvaluationPeriod, *, reason: str, expected_digest:
 
 
 def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None) -> ReportPublication:
-    if not can_manage(actor):
-        raise PermissionDenied(_("Chỉ cán bộ Sở Nội vụ mới phát hành báo cáo phân tích."))
+    require_publisher(actor)
     period = lock_period(period_id)
     data, digest, latest, reason = check_publication(period, reason=reason, expected_digest=expected_digest)
     version = (latest.version + 1) if latest else 1
@@ -166,12 +171,13 @@ def _publish(period_id: int, *, actor, reason: str, expected_digest: str | None)
                        number=data.record.number, pdf_sha256=publication.pdf_sha256, docx_sha256=publication.docx_sha256,
                        source_sha256=digest)
     except Exception:
-        _delete(publication.pdf.storage, stored)
+        delete_files(publication.pdf.storage, stored)
         raise
     return publication
 
 
-def _delete(storage, names):
+def delete_files(storage, names) -> None:
+    """Delete the named files from `storage`, those that are there (a name may be empty)."""
     for name in names:
         if name and storage.exists(name):
             storage.delete(name)

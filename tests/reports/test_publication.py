@@ -15,26 +15,6 @@ from scorecards.models import AuditEvent
 from tests.reports.helpers import body
 
 
-@pytest.fixture
-def record_2025(period_2025):
-    """A signed record for the illustrative 2025 period (the demo has none)."""
-    from datetime import date
-
-    record, _ = ReportRecord.objects.update_or_create(period=period_2025, defaults={
-        "number": "05/BC-SNV", "date": date(2026, 4, 8), "place": "Điện Biên", "parent_body": "UBND TỈNH ĐIỆN BIÊN",
-        "issuer": "SỞ NỘI VỤ", "signer_title": "GIÁM ĐỐC", "signer_name": "Lò Văn B",
-        "solutions": "Tiếp tục nâng cao chất lượng tài liệu kiểm chứng.", "recommendations": "Đề nghị Bộ Nội vụ hướng dẫn sớm.",
-        "recipients": "Bộ Nội vụ;\nUBND tỉnh;\nLưu: VT, CCHC."})
-    return record
-
-
-@pytest.fixture
-def published(period_2024, officer):
-    """The 2024 report as published by the demo (version 1), or published here."""
-    existing = ReportPublication.objects.filter(period=period_2024).order_by("version").first()
-    return existing or publish_report(period_2024.pk, actor=officer)
-
-
 def test_publication_stores_hashed_files_and_audits_its_author(published, period_2024):
     assert published.version == 1
     for fmt in ("pdf", "docx"):
@@ -73,15 +53,10 @@ def test_same_snapshot_renders_the_same_bytes(period_2024):
         assert first == again, fmt
 
 
-def test_published_pdf_has_no_draft_mark_and_draft_has_one(published, period_2024):
-    import subprocess
-
-    def text_of(pdf: bytes) -> str:
-        return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
+def test_published_pdf_has_no_draft_mark_and_draft_has_one(published, period_2024, pdf_text):
     with published.pdf.open("rb") as fh:
-        final = text_of(fh.read())
-    draft = text_of(render(period_2024, "pdf").content)
+        final = pdf_text(fh.read())
+    draft = pdf_text(render(period_2024, "pdf").content)
     assert "DỰ THẢO" not in final
     assert draft.count("DỰ THẢO") >= draft.count("\f")  # on every page
 

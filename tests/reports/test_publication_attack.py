@@ -1,5 +1,4 @@
 """What a fresh tester broke in the publication and the drafts, kept broken no more."""
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -19,28 +18,12 @@ from scorecards.models import EvaluationPeriod
 from tests.reports.helpers import body
 
 
-def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-
-
-@pytest.fixture
-def record_2025(period_2025):
-    from datetime import date
-
-    record, _ = ReportRecord.objects.update_or_create(period=period_2025, defaults={
-        "number": "05/BC-SNV", "date": date(2026, 4, 8), "place": "Điện Biên", "parent_body": "UBND TỈNH ĐIỆN BIÊN",
-        "issuer": "SỞ NỘI VỤ", "signer_title": "GIÁM ĐỐC", "signer_name": "Lò Văn B",
-        "solutions": "Tiếp tục nâng cao chất lượng tài liệu kiểm chứng.", "recommendations": "Đề nghị hướng dẫn sớm.",
-        "recipients": "Bộ Nội vụ;\nLưu: VT, CCHC."})
-    return record
-
-
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
-def test_an_english_reader_gets_the_vietnamese_document(period_2025, leader, officer, client_for):
+def test_an_english_reader_gets_the_vietnamese_document(period_2025, leader, officer, client_for, pdf_text):
     url = f"/reports/2025/pdf/?period={period_2025.pk}&draft=1"
     text = pdf_text(body(english(client_for(leader)).get(url)))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "SOCIALIST REPUBLIC" not in text
@@ -49,7 +32,7 @@ def test_an_english_reader_gets_the_vietnamese_document(period_2025, leader, off
     assert RenderJob.objects.filter(period=period_2025, kind="pdf").count() == 1
 
 
-def test_an_officer_in_english_publishes_what_he_read(period_2025, record_2025, officer, client_for):
+def test_an_officer_in_english_publishes_what_he_read(period_2025, record_2025, officer, client_for, pdf_text):
     c = english(client_for(officer))
     digest = c.get(f"/reports/2025/?period={period_2025.pk}").context["publish_digest"]
     assert digest == publication_digest(period_2025)
@@ -114,8 +97,8 @@ def test_a_round_scorecard_is_not_a_national_report(officer, client_for):
     assert client_for(officer).get(f"/reports/2025/pdf/?period={scorecard.pk}").status_code == 404
 
 
-def test_draft_0_is_not_a_draft(period_2024, officer, client_for):
-    publication = ReportPublication.objects.filter(period=period_2024).first() or publish_report(period_2024.pk, actor=officer)
+def test_draft_0_is_not_a_draft(period_2024, published, officer, client_for):
+    publication = published
     response = client_for(officer).get(f"/reports/2024/pdf/?period={period_2024.pk}&draft=0")
     assert response["X-Content-SHA256"] == publication.pdf_sha256
 
@@ -165,14 +148,14 @@ def test_long_unbroken_header_names_keep_the_national_motto_on_the_page(period_2
         assert "Nơi nhận" in last.extract_text()
 
 
-def test_the_admin_shows_publications_without_storage_links(period_2024, officer, client_for):
-    publication = ReportPublication.objects.filter(period=period_2024).first() or publish_report(period_2024.pk, actor=officer)
+def test_the_admin_shows_publications_without_storage_links(period_2024, published, officer, client_for):
+    publication = published
     page = client_for(officer).get(f"/admin/reports/reportpublication/{publication.pk}/change/").content.decode()
     assert publication.pdf_sha256 in page and "private-media-not-served" not in page
     assert f"version={publication.version}" in page
 
 
-def test_a_draft_is_never_kept_under_a_key_whose_content_it_does_not_hold(period_2025, record_2025, officer, settings):
+def test_a_draft_is_never_kept_under_a_key_whose_content_it_does_not_hold(period_2025, record_2025, officer, settings, pdf_text):
     from reports.services.drafts import run
     from reports.services.snapshot import draft_key
 
@@ -221,9 +204,8 @@ def test_invisible_characters_are_no_content(period_2025, record_2025, officer):
     assert "số văn bản" in problems and "người ký" in problems and "II.4" in problems
 
 
-def test_a_refusal_is_said_at_once_even_with_the_database_queue(period_2024, officer, client_for, settings):
+def test_a_refusal_is_said_at_once_even_with_the_database_queue(period_2024, published, officer, client_for, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    ReportPublication.objects.filter(period=period_2024).exists() or publish_report(period_2024.pk, actor=officer)
     record = ReportRecord.objects.get(period=period_2024)
     record.closing = (record.closing or "") + " Thêm một câu."
     record.save()
