@@ -3,9 +3,14 @@
 Called after the commit of the step they announce (transaction.on_commit), so a rolled
 back step sends nothing. Recipients are active users with an e-mail address: Sở Nội vụ
 staff for submissions, the lead agency's staff for returns and reminders.
+
+A mail is written here, in Vietnamese whatever the language of the user whose step it
+announces, and handed to the background worker (`deliver_mail`, django-tasks): the SMTP
+exchange never holds a web worker. The default task backend sends at once (demo, tests).
 """
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,8 +19,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from scorecards.models import AuditAction, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
 from scorecards.permissions import AGENCY_STAFF, HOME_AFFAIRS
@@ -44,12 +51,32 @@ def _score_url(score) -> str:
     return absolute(reverse("scorecards:score", args=[score.pk]))
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> int:
-    if not recipients:
-        return 0
+@task()
+def deliver_mail(subject: str, body: str, recipients: list[str]) -> int:
+    """Send one mail (on the worker): returns the number sent (0 or 1); SMTP errors raise,
+    and the task result keeps them."""
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
 
 
+def _send(subject: str, body: str, recipients: list[str]) -> int:
+    """Queue a mail; returns the number of mails queued (0 without recipients, else 1)."""
+    if not recipients:
+        return 0
+    deliver_mail.enqueue(str(subject), str(body), list(recipients))
+    return 1
+
+
+def in_vietnamese(func):
+    """Write the mail in the site's language, not in the language of the user whose step
+    it announces (the mail goes to others)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+@in_vietnamese
 def notify_submitted(score) -> int:
     """Tell Sở Nội vụ that an agency has submitted a score for review."""
     agency = score.responsible_agency
@@ -63,6 +90,7 @@ def notify_submitted(score) -> int:
     return _send(subject, body, home_affairs_emails())
 
 
+@in_vietnamese
 def notify_returned(score) -> int:
     """Tell the lead agency that Sở Nội vụ returned its score, with the comment."""
     agency = score.responsible_agency
@@ -102,6 +130,7 @@ REMINDERS = {
 }
 
 
+@in_vietnamese
 def send_deadline_reminders(now=None) -> int:
     """Remind agencies whose deadline (self-assessment or explanation) is at most three days away.
 

@@ -418,3 +418,26 @@ def test_transition_matrix(request, open_period, persona, from_state, to_state):
         after = score(open_period, "2.3.2")
         assert (after.state, after.version) == (from_state, s.version)
         assert AuditEvent.objects.filter(score=s).count() == events_before
+
+
+def test_mails_wait_for_the_worker_and_are_written_in_vietnamese(open_period, tuphap, officer, emails, settings,
+                                                                 django_capture_on_commit_callbacks):
+    """The SMTP exchange happens on the worker: the step only queues the mail, written in
+    Vietnamese even when the officer who returned the score reads the site in English."""
+    from django.utils import translation
+    from django_tasks import default_task_backend
+
+    from scorecards.services.notifications import deliver_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        s = submitted(open_period, tuphap)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        workflow.return_score(s.pk, actor=officer, comment="Thiếu quyết định", version=s.version)
+    assert mail.outbox == []
+    queued = [r for r in default_task_backend.results if r.task.name == deliver_mail.name]
+    assert [r.args[2] for r in queued] == [["snv@example.vn"], ["stp@example.vn"]]
+    subject, body, recipients = queued[1].args
+    assert "bị trả lại" in subject and "Sửa và gửi lại tại: http" in body
+    assert deliver_mail.call(subject, body, recipients) == 1
+    assert mail.outbox[0].to == ["stp@example.vn"] and mail.outbox[0].subject == subject
