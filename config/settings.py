@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.environment import admins_from, cache_from, storage_from
 from config.formats.vi import formats as _day_first
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,9 +59,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "health_check",  # /healthz (config.health) and `manage.py health_check healthz --no-http`
     "scorecards",
     "reports",
     "axes",
+    "config.apps.ProjectConfig",  # the deploy checks of config/checks.py
 ]
 
 MIDDLEWARE = [
@@ -68,6 +71,9 @@ MIDDLEWARE = [
     # Static files straight from gunicorn (collectstatic first); in development from the
     # app folders (WHITENOISE_USE_FINDERS below follows DEBUG).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files (answered above) and HTTPS redirects are not logged
+    # (nginx's access log has them); every request that reaches Django gets an id and a line.
+    "config.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +135,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = False
 
 # Sessions end when the browser closes, and at the latest one working day after login.
+# Stored in the database by default, so every web server and host sees them; Django's
+# other engines work too (README "Past one server"), e.g.
+# django.contrib.sessions.backends.cached_db with a shared CACHE_BACKEND (Redis, the database).
+SESSION_ENGINE = os.getenv("SESSION_ENGINE") or "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 9 * 60 * 60)
 
@@ -169,6 +179,31 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # No URL pattern serves this prefix: evidence has no public URL. (Django's test server
 # needs a string here, and a prefix nothing else uses keeps it from shadowing pages.)
 MEDIA_URL = "/private-media-not-served/"
+
+# Private media (evidence, published reports, renders) on any Django storage: the code only
+# uses the storage API (open, save, delete, exists), never a file-system path. Default:
+# the file system under MEDIA_ROOT. E.g. S3-compatible object storage with django-storages
+# (install it first): MEDIA_STORAGE=storages.backends.s3.S3Storage
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "cchc-media", "endpoint_url": "https://s3.example.vn"}'.
+#
+# Static files: Django's plain storage, collected to STATIC_ROOT and served by WhiteNoise
+# under their own names. Not WhiteNoise's manifest storage: the report's PDF fetcher
+# (reports/services/render_pdf.py) looks the names of {% static %} URLs up with the
+# staticfiles finders and would not find hashed names, and every page would need
+# collectstatic first (the tests run without it). Not the compressed one either:
+# collectstatic takes 14,5 s instead of 1,7 s (brotli on every font), for a few CSS files
+# that nginx can compress.
+STORAGES = {
+    "default": storage_from(os.getenv("MEDIA_STORAGE", ""), os.getenv("MEDIA_STORAGE_OPTIONS", "")),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Django's cache (the app itself caches nothing; sessions may use it). Default: memory of
+# each process. Shared: CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache
+# CACHE_LOCATION=cchc_cache (then `manage.py createcachetable`), or
+# django.core.cache.backends.redis.RedisCache with CACHE_LOCATION=redis://127.0.0.1:6379/1
+# (needs the `redis` package).
+CACHES = {"default": cache_from(os.getenv("CACHE_BACKEND", ""), os.getenv("CACHE_LOCATION", ""))}
+
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # Limits on an import file (scorecards.transfer.readers): past any of them the file is
@@ -201,6 +236,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend and runs `manage.py db_worker`:
 # the queue is a table of the same database, so workers on several hosts share it.
 TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# /healthz reports the workers as failing when a queued task has waited longer than this
+# (django-tasks-db records no heartbeat; an idle worker with an empty queue is healthy).
+WORKER_MAX_QUEUE_AGE = timedelta(minutes=int(os.getenv("WORKER_MAX_QUEUE_MINUTES") or 5))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -211,6 +249,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Production hardening (active when DEBUG is off); `manage.py check --deploy` passes with
 # SECRET_KEY set and HTTPS in front.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# A monitor on the server itself calls http://127.0.0.1:8001/healthz (with the site's Host:
+# ALLOWED_HOSTS still applies).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
@@ -231,9 +272,46 @@ def client_ip_behind_proxy(request):
 AXES_CLIENT_IP_CALLABLE = client_ip_behind_proxy if envbool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 
+# Errors to the administrators: with DEBUG off, every server error (HTTP 500, logger
+# django.request) is mailed to ADMINS, e.g. ADMINS="Nguyễn Văn A <a@example.vn>, b@example.vn",
+# from SERVER_EMAIL, with the request id in the body.
+ADMINS = admins_from(os.getenv("ADMINS", ""))
+SERVER_EMAIL = os.getenv("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Chỉ số CCHC] "
+
+# Logs go to standard error (journald under systemd), one line per record:
+#   2025-04-10 09:12:03,512 INFO cchc.request [6f1c…] GET /reports/2024/ 200 84.2ms user=sonoivu
+# LOG_LEVEL filters everything but the request lines (cchc.request, INFO unless
+# REQUEST_LOG=0). An error tracker or a central log server is one more handler here, added
+# to the "django" logger's handlers (e.g. logging.handlers.SysLogHandler).
+LOG_LEVEL = (os.getenv("LOG_LEVEL") or "WARNING").strip().upper()
+REQUEST_LOG = os.getenv("REQUEST_LOG", "").strip().lower() not in {"0", "false", "no", "off"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "config.request_log.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_health_checks": {"()": "config.health.NotHealthChecks"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "not_health_checks", "request_id"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's records reach the console through the root; errors are also mailed.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Requests for another host name (scanners): logged, not mailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+        "cchc.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
+    },
 }

@@ -112,8 +112,11 @@ if systemd_up && ((START)); then
   systemctl enable -q chiso-cchc-web.service chiso-cchc-worker.service chiso-cchc-reminders.timer chiso-cchc-backup.timer
   systemctl restart chiso-cchc-web.service chiso-cchc-worker.service
   systemctl start chiso-cchc-reminders.timer chiso-cchc-backup.timer
-  healthy() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
-  for _ in $(seq 1 30); do healthy http://127.0.0.1:8001/healthz && break; sleep 1; done
+  # ALLOWED_HOSTS holds the domain only: ask with its name.
+  healthy() { .venv/bin/python -c 'import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], headers={"Host": sys.argv[2]}), timeout=5)' "$@" 2>/dev/null; }
+  ok=0
+  for _ in $(seq 1 30); do healthy http://127.0.0.1:8001/healthz "$DOMAIN" && { ok=1; break; }; sleep 1; done
+  if ((ok)); then echo "   /healthz: mọi kiểm tra đạt."; else echo "!! /healthz chưa đạt sau 30 giây: journalctl -u chiso-cchc-web -u chiso-cchc-worker" >&2; fi
   systemctl --no-pager --lines=0 status chiso-cchc-web.service chiso-cchc-worker.service | grep -E '●|Active:'
 else
   echo "   đã cài vào /etc/systemd/system (chưa khởi động: systemd không chạy ở đây hoặc có --no-start)."
@@ -132,7 +135,7 @@ fi
 
 cat <<MSG
 
-  Đã cài Chỉ số CCHC: https://$DOMAIN/ (gunicorn trên 127.0.0.1:8001; tình trạng: http://127.0.0.1:8001/healthz)
+  Đã cài Chỉ số CCHC: https://$DOMAIN/ (gunicorn trên 127.0.0.1:8001; tình trạng: curl -H "Host: $DOMAIN" http://127.0.0.1:8001/healthz)
   Tệp môi trường: $ENV_FILE   ·   dữ liệu: $STATE_DIR   ·   sao lưu hằng đêm: $BACKUP_DIR
   Tài khoản quản trị đầu tiên:  $APP_DIR/scripts/run-as-app.sh manage.py createsuperuser
   Nhật ký:  journalctl -u chiso-cchc-web -u chiso-cchc-worker -f
