@@ -58,7 +58,7 @@ class ReportPublicationAdmin(ReadOnlyAdmin):
 
 @admin.register(RenderJob)
 class RenderJobAdmin(ReadOnlyAdmin):
-    list_display = ("period", "kind", "status", "created_at", "finished_at", "size", "error")
+    list_display = ("period", "round", "target", "kind", "status", "created_at", "finished_at", "size", "error")
     list_select_related = ("period__subject",)
     list_filter = ("kind", "status")
     exclude = ("file",)  # a draft file has no URL of its own; the report page serves it

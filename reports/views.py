@@ -133,7 +133,7 @@ def dashboard(request, period):
     })
 
 
-def _serve(file, name: str, sha256: str = ""):
+def serve_stored(file, name: str, sha256: str = ""):
     """A stored file, streamed from storage (no rendering on the request)."""
     response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
     if sha256:
@@ -155,19 +155,19 @@ def _download(request, period, fmt):
             return _not_found(request, period.year, fmt, _("Báo cáo năm %(year)s không có phiên bản %(v)s đã phát hành.") % {
                 "year": period.year, "v": int(raw_version)})
     else:
-        publication = None if _flag(request, "draft") else publications.order_by("-version").first()
+        publication = None if flag(request, "draft") else publications.order_by("-version").first()
     if publication is not None:
         file, sha256 = publication.file_for(fmt)
         if not file.storage.exists(file.name):
             return render(request, "reports/render_wait.html", {
                 "lost": True, "year": period.year, "fmt": fmt.upper(), "report_url": period_url("preview", period),
             }, status=500)
-        return _serve(file, filename(period, fmt, number=publication.number, version=publication.version), sha256)
-    job = request_draft(period, fmt, actor=request.user, retry=_flag(request, "retry"))
+        return serve_stored(file, filename(period, fmt, number=publication.number, version=publication.version), sha256)
+    job = request_draft(period, fmt, actor=request.user, retry=flag(request, "retry"))
     url = period_url(fmt, period) + "&draft=1"
-    waiting = _flag(request, "wait")  # the waiting page's own reloads
+    waiting = flag(request, "wait")  # the waiting page's own reloads
     if job.status == RenderJob.Status.DONE and not waiting:
-        return _serve(job.file, filename(period, fmt, number=_record_number(period), draft=True), job.sha256)
+        return serve_stored(job.file, filename(period, fmt, number=_record_number(period), draft=True), job.sha256)
     status = {RenderJob.Status.DONE: 200, RenderJob.Status.FAILED: 503}.get(job.status, 202)
     return render(request, "reports/render_wait.html", {
         "job": job, "year": period.year, "period": period, "fmt": fmt.upper(), "worker_late": worker_late(job),
@@ -176,7 +176,7 @@ def _download(request, period, fmt):
     }, status=status)
 
 
-def _flag(request, name: str) -> bool:
+def flag(request, name: str) -> bool:
     return request.GET.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 

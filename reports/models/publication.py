@@ -6,16 +6,18 @@ the PDF and DOCX are rendered once, stored on the private storage with their SHA
 the digest of the data they came from, and downloads are served from storage. A change
 after publication is a new version with a reason; earlier versions stay downloadable.
 
-A draft (any render that is not a publication: it carries the "DỰ THẢO" mark) is rendered
-by the background worker (reports.tasks) and kept under the digest of its content, so the
-same data is rendered once whatever the number of readers (reports.services.drafts).
+A draft (a PDF or DOCX of the report that is not a publication: it carries the "DỰ THẢO"
+mark) and a document of a province's round (its results annex, analysis or a unit's
+scorecard) are rendered by the background worker (reports.tasks) and kept under the digest
+of their content, so the same content is rendered once whatever the number of readers
+(reports.services.drafts).
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.models import EvaluationPeriod
+from scorecards.models import EvaluationPeriod, Round
 
 
 def publication_upload_to(instance, filename):
@@ -23,6 +25,8 @@ def publication_upload_to(instance, filename):
 
 
 def render_upload_to(instance, filename):
+    if instance.round_id:
+        return f"reports/rounds/{instance.round_id}/{filename}"
     return f"reports/drafts/{instance.period_id}/{filename}"
 
 
@@ -77,16 +81,22 @@ class ReportPublication(models.Model):
 
 
 class RenderJob(models.Model):
-    """One render on the background worker: a draft PDF or DOCX, or a publication.
+    """One render on the background worker: a draft PDF or DOCX of the report, a
+    publication, or a document of a province's round.
 
-    A draft is keyed by (period, kind, digest), the digest of what it prints: while the
-    data does not change, every reader gets the same file and nothing renders again.
+    A draft is keyed by (period, kind, digest), a round document by (target, digest): the
+    digest is that of what the file prints, so while the data does not change every reader
+    gets the same file and nothing renders again. `target` names the round document and its
+    format (reports.services.round_docs.documents.DocumentRef.target, e.g.
+    "annex/12/group-3/pdf", "analysis/12/all/pdf", "scorecard/12/period-40/pdf"); `round`
+    is its round and `period` the unit's scorecard period (None for the annex and analysis).
     """
 
     class Kind(models.TextChoices):
         PDF = "pdf", _("Dự thảo PDF")
         DOCX = "docx", _("Dự thảo DOCX")
         PUBLICATION = "publication", _("Phát hành báo cáo")
+        ROUND_DOCUMENT = "round_document", _("Tài liệu của đợt đánh giá")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -95,8 +105,11 @@ class RenderJob(models.Model):
         FAILED = "failed", _("Lỗi")
 
     period = models.ForeignKey(EvaluationPeriod, verbose_name=_("kỳ đánh giá"), on_delete=models.CASCADE,
-                               related_name="render_jobs")
+                               related_name="render_jobs", null=True, blank=True)
+    round = models.ForeignKey(Round, verbose_name=_("đợt đánh giá"), on_delete=models.CASCADE,
+                              related_name="render_jobs", null=True, blank=True)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    target = models.CharField(_("tài liệu"), max_length=100, blank=True)
     digest = models.CharField(_("SHA-256 của nội dung"), max_length=64)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(_("tệp"), upload_to=render_upload_to, max_length=255, blank=True)
@@ -117,9 +130,16 @@ class RenderJob(models.Model):
         verbose_name_plural = _("lượt tạo tệp báo cáo")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "kind", "digest"], condition=~models.Q(kind="publication"),
+            models.UniqueConstraint(fields=["period", "kind", "digest"], condition=models.Q(kind__in=["pdf", "docx"]),
                                     name="report_draft_render_unique"),
+            models.UniqueConstraint(fields=["target", "digest"], condition=models.Q(kind="round_document"),
+                                    name="round_document_render_unique"),
+            # A round document names its round and target; the report's jobs name their period and no target.
+            models.CheckConstraint(
+                condition=(models.Q(kind="round_document", round__isnull=False) & ~models.Q(target=""))
+                | (~models.Q(kind="round_document") & models.Q(period__isnull=False, round__isnull=True, target="")),
+                name="render_job_names_what_it_renders"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.period_id} {self.digest[:12]} ({self.status})"
+        return f"{self.get_kind_display()} {self.target or self.period_id} {self.digest[:12]} ({self.status})"

@@ -1,9 +1,11 @@
-"""Draft renders and publications on the background worker (reports.tasks).
+"""Draft renders, round documents and publications on the background worker (reports.tasks).
 
-A web request never renders a PDF or DOCX itself: it computes the digest of what the draft
-would print (reports.services.snapshot, a fraction of a second), serves the file kept under
-that digest if there is one, and otherwise queues one RenderJob for it; every reader of the
-same data waits on the same job. Publishing is queued the same way.
+A web request never renders a PDF or DOCX itself: it computes the digest of what the file
+would print (reports.services.snapshot for the report's drafts,
+reports.services.round_docs.documents for a round's annex, analysis and scorecards; a
+fraction of a second), serves the file kept under that digest if there is one, and
+otherwise queues one RenderJob for it; every reader of the same content waits on the same
+job. Publishing is queued the same way.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from scorecards.models import EvaluationPeriod
 from reports.models import RenderJob, ReportPublication
 
-from . import filename, render
+from . import filename, render, round_docs
 from .assemble import assemble
 from .publication import check_publication, delete_files, publish_report, require_publisher
 from .snapshot import document_language, draft_key, draft_key_of
@@ -30,7 +32,8 @@ RUNNING_STALE_AFTER = timedelta(minutes=2)
 QUEUED_STALE_AFTER = timedelta(minutes=10)
 # A queued job older than this makes the waiting page say the worker seems not to run.
 WORKER_LATE_AFTER = timedelta(minutes=1)
-# Draft files kept per period and format (older ones are deleted when a new one is done).
+# Files kept per target (a period's draft in one format, a round document in one format):
+# older ones are deleted when a new one is done.
 KEEP_DRAFTS = 3
 
 
@@ -60,9 +63,24 @@ def request_draft(period: EvaluationPeriod, kind: str, *, actor, retry: bool = F
     """
     if kind not in (RenderJob.Kind.PDF, RenderJob.Kind.DOCX):
         raise ValueError(kind)
-    digest = draft_key(period, kind)
-    job, created = RenderJob.objects.get_or_create(period=period, kind=kind, digest=digest,
-                                                   defaults={"requested_by": actor if actor.is_authenticated else None})
+    return _request({"period": period, "kind": kind}, draft_key(period, kind), actor=actor, retry=retry)
+
+
+def request_round_document(document: round_docs.PreparedDocument, *, actor, retry: bool = False) -> RenderJob:
+    """The job of a round's document (round_docs.prepare(ref): its data gathered, no
+    rendering) as its data is now: done (served at once from job.file), or queued/running.
+    `retry` queues a failed job again. Who may ask is the caller's check
+    (round_docs.access), made before."""
+    ref = document.ref
+    return _request({"kind": RenderJob.Kind.ROUND_DOCUMENT, "target": ref.target}, document.key, actor=actor,
+                    retry=retry, defaults={"round": ref.round, "period": ref.period})
+
+
+def _request(identity: dict, digest: str, *, actor, retry: bool, defaults: dict | None = None) -> RenderJob:
+    """The job of `identity` (the fields that name what is rendered) under `digest`, made
+    and queued once; queued again when failed and `retry`, stale, or its file lost."""
+    job, created = RenderJob.objects.get_or_create(**identity, digest=digest, defaults={
+        **(defaults or {}), "requested_by": actor if actor.is_authenticated else None})
     if created:
         _enqueue(job)
     elif (retry and job.status == RenderJob.Status.FAILED) or _is_stale(job) or _file_lost(job):
@@ -115,12 +133,16 @@ def run(job_id: int) -> None:
         status=RenderJob.Status.RUNNING, started_at=timezone.now())
     if not claimed:
         return  # done already, or taken by another worker
-    job = RenderJob.objects.select_related("period", "requested_by").get(pk=job_id)
+    job = RenderJob.objects.select_related("period", "round", "requested_by").get(pk=job_id)
     try:
         if job.kind == RenderJob.Kind.PUBLICATION:
             _publish(job)
+        elif job.kind == RenderJob.Kind.ROUND_DOCUMENT:
+            _render_round_document(job)
         else:
             _render_draft(job)
+    except round_docs.DocumentError as exc:
+        _fail(job, str(exc))
     except ValidationError as exc:
         _fail(job, " ".join(exc.messages))
     except PermissionDenied as exc:
@@ -142,24 +164,46 @@ def _publish(job: RenderJob) -> None:
 
 def _render_draft(job: RenderJob) -> None:
     """Render the draft of the data as it is now, and keep it under the key of what it
-    prints. Should the data (or the deployed layout) have moved since the job was queued,
-    the file goes to the job of the new key (made if needed) and the old job is dropped: a
-    file is never kept under a key whose content it does not hold, and the reader who waits
-    is served the new one on the page's next reload."""
+    prints (_keep)."""
     period = job.period
     with document_language():
         data = assemble(period)
         key = draft_key_of(data, job.kind)
         content = render(period, job.kind, data=data).content
+    _keep(job, key, filename(period, job.kind, number=data.record.number, draft=True), content)
+
+
+def _render_round_document(job: RenderJob) -> None:
+    """Render the round's document from its data as it is now, and keep it under the key of
+    what it prints (_keep). Raises DocumentError when the round, group or unit is gone."""
+    document = round_docs.prepare(round_docs.DocumentRef.from_target(job.target))
+    content = document.render()
+    _keep(job, document.key, document.filename, content)
+
+
+def _identity(job: RenderJob) -> dict:
+    """The fields that name what a job renders, its digest aside (a draft: the period and
+    format; a round document: its target, which holds the format)."""
+    if job.kind == RenderJob.Kind.ROUND_DOCUMENT:
+        return {"kind": job.kind, "target": job.target}
+    return {"kind": job.kind, "period_id": job.period_id}
+
+
+def _keep(job: RenderJob, key: str, name: str, content: bytes) -> None:
+    """Store `content` (rendered from the data as it was during the render, whose key is
+    `key`) on the job of that key. Should the data (or the deployed layout) have moved
+    since the job was queued, the file goes to the job of the new key (made if needed) and
+    the old job is dropped: a file is never kept under a key whose content it does not
+    hold, and the reader who waits is served the new one on the page's next reload."""
     target = job
     if key != job.digest:
-        target, _created = RenderJob.objects.get_or_create(
-            period=period, kind=job.kind, digest=key,
-            defaults={"requested_by": job.requested_by, "status": RenderJob.Status.RUNNING, "started_at": timezone.now()})
+        target, _created = RenderJob.objects.get_or_create(**_identity(job), digest=key, defaults={
+            "period_id": job.period_id, "round_id": job.round_id, "requested_by": job.requested_by,
+            "status": RenderJob.Status.RUNNING, "started_at": timezone.now()})
         RenderJob.objects.filter(pk=job.pk).delete()
         if target.status == RenderJob.Status.DONE and not _file_lost(target):
             return  # that content is kept already
-    target.file.save(filename(period, job.kind, number=data.record.number, draft=True), ContentFile(content), save=False)
+    target.file.save(name, ContentFile(content), save=False)
     RenderJob.objects.filter(pk=target.pk).update(
         file=target.file.name, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
         status=RenderJob.Status.DONE, error="", finished_at=timezone.now())
@@ -167,9 +211,8 @@ def _render_draft(job: RenderJob) -> None:
 
 
 def _prune(job: RenderJob) -> None:
-    """Delete the files of older drafts of the same period and format (KEEP_DRAFTS kept)."""
-    done = (RenderJob.objects.filter(period_id=job.period_id, kind=job.kind, status=RenderJob.Status.DONE)
-            .order_by("-finished_at", "-pk"))
+    """Delete the files of older renders of the same target (KEEP_DRAFTS kept)."""
+    done = RenderJob.objects.filter(**_identity(job), status=RenderJob.Status.DONE).order_by("-finished_at", "-pk")
     for old in done[KEEP_DRAFTS:]:
         delete_files(old.file.storage, [old.file.name])
         old.delete()

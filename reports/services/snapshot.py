@@ -27,7 +27,7 @@ from .render_html import render_document
 
 ROOT = Path(settings.BASE_DIR)
 # The files that decide how the report looks (not what it says: that is in the HTML).
-LAYOUT_FILES = ("reports/services/*.py", "templates/reports/*.html", "static/css/report*.css", "static/fonts/*.ttf")
+LAYOUT_FILES = ("reports/services/*.py", "reports/services/round_docs/*.py", "templates/reports/*.html", "static/css/report*.css", "static/fonts/*.ttf")
 
 
 @lru_cache(maxsize=1)

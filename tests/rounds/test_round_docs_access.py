@@ -3,6 +3,9 @@
 Annex and analysis: Sở Nội vụ, leaders and the round's council (policy.sees_round); unit
 staff get 403 until the round is published, then the annex (never the analysis). A
 subject's scorecard: the whole-round readers and the subject's own staff only.
+
+The tests run with the ImmediateBackend (the render happens inside the request): a PDF or
+DOCX is then the worker's stored file, streamed (tests.reports.helpers.body reads it).
 """
 import io
 from urllib.parse import unquote
@@ -12,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.reports.helpers import body
 from tests.rounds.test_round_docs import publish, score_small_round
 
 SEES_ROUND = ("officer", "leader", "chair", "appraiser")
@@ -69,7 +73,7 @@ def test_annex_after_publication(persona, scored, as_persona, officer):
 def test_annex_formats_and_file_names(fmt, content_type, magic, scored, as_persona):
     response = as_persona("officer").get(annex_url(scored["round"], fmt))
     assert response.status_code == 200
-    assert response["Content-Type"] == content_type and response.content.startswith(magic)
+    assert response["Content-Type"] == content_type and body(response).startswith(magic)
     disposition = response["Content-Disposition"]
     assert disposition.startswith(f'attachment; filename="phu-luc-ket-qua-chi-so-cchc-nam-2025.{fmt}"')
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == f"Phụ lục kết quả Chỉ số CCHC năm 2025.{fmt}"
@@ -123,7 +127,7 @@ def test_analysis_page_and_pdf(persona, scored, as_persona, officer):
     pdf = client.get(reverse("round_reports:analysis_pdf", args=[scored["round"].pk]))
     assert pdf.status_code == expected
     if expected == 200:
-        assert pdf.content.startswith(b"%PDF") and "bao-cao-phan-tich" in pdf["Content-Disposition"]
+        assert body(pdf).startswith(b"%PDF") and "bao-cao-phan-tich" in pdf["Content-Disposition"]
 
 
 @pytest.mark.parametrize("persona", EVERYONE)

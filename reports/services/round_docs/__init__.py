@@ -8,78 +8,44 @@
 - the analysis report of the round (`analysis`): HTML preview and PDF, every sentence
   generated from the figures.
 
-Layout of Nghị định 30/2020/NĐ-CP; Vietnamese, decimal comma; the illustrative mark on
-every page of a round with illustrative figures.
+Each is a `documents.DocumentRef`, prepared once (`documents.prepare`: data, key, names)
+and rendered from that data; the web serves the PDF and DOCX rendered by the background
+worker and kept under their key (reports.services.drafts.request_round_document).
+
+Layout of Nghị định 30/2020/NĐ-CP; Vietnamese (the site's language, whatever the
+reader's), decimal comma; the illustrative mark on every page of a round with
+illustrative figures.
 """
 from __future__ import annotations
 
 from .common import CONTENT_TYPES, DocumentError, RenderedFile, find_group, names
+from .documents import ANALYSIS, ANNEX, FORMATS, SCORECARD, DocumentRef, PreparedDocument, prepare
 
-ANNEX_FORMATS = ("pdf", "docx", "xlsx")
-SCORECARD_FORMATS = ("pdf", "xlsx")
-ANALYSIS_FORMATS = ("html", "pdf")
-
-
-def _check(fmt: str, allowed: tuple[str, ...]):
-    from django.utils.translation import gettext as _
-
-    if fmt not in allowed:
-        raise DocumentError(_("Định dạng “%(fmt)s” không được hỗ trợ; chọn một trong: %(list)s.") % {
-            "fmt": str(fmt)[:10], "list": ", ".join(allowed)})
+ANNEX_FORMATS = FORMATS[ANNEX]
+SCORECARD_FORMATS = FORMATS[SCORECARD]
+ANALYSIS_FORMATS = FORMATS[ANALYSIS]
+# Formats made inside the request: an XLSX is a tenth of a PDF's time (see the README).
+# Every other format is rendered by the worker and served from storage.
+SYNC_FORMATS = ("xlsx", "html")
 
 
 def render_annex(round_, fmt: str, group=None) -> RenderedFile:
-    """The annex of `round_` (or of one SubjectGroup) in pdf, docx or xlsx."""
-    from .annex import annex_stem
-
-    _check(fmt, ANNEX_FORMATS)
-    if fmt == "pdf":
-        from .render_annex_pdf import render_annex_pdf
-
-        content = render_annex_pdf(round_, group)
-    elif fmt == "docx":
-        from .render_annex_docx import render_annex_docx
-
-        content = render_annex_docx(round_, group)
-    else:
-        from .render_annex_xlsx import render_annex_xlsx
-
-        content = render_annex_xlsx(round_, group)
-    filename, display = names(annex_stem(round_, group), fmt)
-    return RenderedFile(content, CONTENT_TYPES[fmt], filename, display)
+    """The annex of `round_` (or of one SubjectGroup) in pdf, docx or xlsx, rendered now.
+    Raises DocumentError for another format."""
+    return prepare(DocumentRef.annex(round_, fmt, group)).rendered()
 
 
 def render_scorecard(period, fmt: str) -> RenderedFile:
-    """A subject's own scorecard (one EvaluationPeriod of a round) in pdf or xlsx."""
-    from .scorecard import build_scorecard_doc, scorecard_stem
-
-    _check(fmt, SCORECARD_FORMATS)
-    doc = build_scorecard_doc(period)
-    if fmt == "pdf":
-        from .scorecard_pdf import render_scorecard_pdf_from
-
-        content = render_scorecard_pdf_from(doc)
-    else:
-        from .scorecard_xlsx import render_scorecard_xlsx_from
-
-        content = render_scorecard_xlsx_from(doc)
-    filename, display = names(scorecard_stem(doc), fmt)
-    return RenderedFile(content, CONTENT_TYPES[fmt], filename, display)
+    """A subject's own scorecard (one EvaluationPeriod of a round) in pdf or xlsx, rendered
+    now. Raises DocumentError for another format or a period outside every round."""
+    return prepare(DocumentRef.scorecard(period, fmt)).rendered()
 
 
 def render_analysis(round_, fmt: str) -> RenderedFile:
-    """The analysis report of `round_`: standalone html or pdf."""
-    from .analysis import analysis_stem, build_analysis, render_analysis_html, render_analysis_pdf_from
-
-    _check(fmt, ANALYSIS_FORMATS)
-    analysis = build_analysis(round_)
-    if fmt == "pdf":
-        content = render_analysis_pdf_from(analysis)
-    else:
-        content = render_analysis_html(analysis, standalone=True).encode("utf-8")
-    filename, display = names(analysis_stem(round_), fmt)
-    return RenderedFile(content, CONTENT_TYPES[fmt], filename, display)
+    """The analysis report of `round_`: standalone html or pdf, rendered now."""
+    return prepare(DocumentRef.analysis(round_, fmt)).rendered()
 
 
-__all__ = ["ANALYSIS_FORMATS", "ANNEX_FORMATS", "DocumentError", "RenderedFile", "SCORECARD_FORMATS", "find_group",
-           "render_analysis", "render_annex", "render_scorecard"]
+__all__ = ["ANALYSIS_FORMATS", "ANNEX_FORMATS", "CONTENT_TYPES", "DocumentError", "DocumentRef", "PreparedDocument",
+           "RenderedFile", "SCORECARD_FORMATS", "SYNC_FORMATS", "find_group", "names", "prepare", "render_analysis",
+           "render_annex", "render_scorecard"]

@@ -82,7 +82,12 @@ def annex_context(annex: Annex) -> dict:
 
 def annex_html(round_, group=None) -> str:
     """The printable HTML of the annex of `round_` (or of one of its SubjectGroups)."""
-    return render_to_string("reports/round_annex.html", annex_context(build_annex(round_, group)))
+    return annex_html_from(build_annex(round_, group))
+
+
+def annex_html_from(annex: Annex) -> str:
+    """annex_html for an Annex already built."""
+    return render_to_string("reports/round_annex.html", annex_context(annex))
 
 
 def render_annex_pdf(round_, group=None) -> bytes:
