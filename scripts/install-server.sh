@@ -71,7 +71,17 @@ if [[ ! -f "$ENV_FILE" ]]; then
   chown root:"$APP_USER" "$ENV_FILE.new" && chmod 0640 "$ENV_FILE.new" && mv "$ENV_FILE.new" "$ENV_FILE"
   echo "   đã tạo (mật khẩu cơ sở dữ liệu và SECRET_KEY sinh ngẫu nhiên); sửa EMAIL_*, ADMINS rồi chạy lại."
 else
-  echo "   đã có: giữ nguyên."
+  # Keep every value; add the variables a newer version of the template has, with its
+  # defaults (an upgrade), and say which.
+  added=()
+  while IFS= read -r line; do
+    [[ "$line" =~ ^([A-Z][A-Z0-9_]*)= ]] || continue
+    grep -qE "^${BASH_REMATCH[1]}=" "$ENV_FILE" && continue
+    [[ "$line" == *@SECRET_KEY@* || "$line" == *@DB_PASSWORD@* ]] && continue
+    echo "$line" | sed -e "s|@USER@|$APP_USER|g" -e "s|@DOMAIN@|$DOMAIN|g" -e "s|@STATE_DIR@|$STATE_DIR|g" >> "$ENV_FILE"
+    added+=("${BASH_REMATCH[1]}")
+  done < deploy/chiso-cchc.env.example
+  if ((${#added[@]})); then echo "   đã có: giữ nguyên, thêm biến mới với giá trị mặc định: ${added[*]}"; else echo "   đã có: giữ nguyên."; fi
 fi
 # The role's password is the one in the environment file (a re-run after editing it applies it).
 db_url=$(grep -E '^DATABASE_URL=' "$ENV_FILE" | head -n1 | cut -d= -f2-)
