@@ -17,16 +17,27 @@ from config.formats.vi import formats as _day_first
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def envstr(name: str, default: str = "") -> str:
+    """The variable's value; unset or empty (`KEY=` in an environment file) means the default."""
+    return os.getenv(name, "").strip() or default
+
+
 def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    return envstr(name, default).lower() in {"1", "true", "yes", "on"}
 
 
 def envint(name: str, default: int) -> int:
-    return int(os.getenv(name, str(default)))
+    value = envstr(name, str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={value!r}: phải là một số nguyên. / {name} must be a whole number."
+        ) from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", "False")
@@ -106,7 +117,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("CONN_MAX_AGE", 0),
     )
 }
@@ -138,7 +149,7 @@ AXES_RESET_ON_SUCCESS = False
 # Stored in the database by default, so every web server and host sees them; Django's
 # other engines work too (README "Past one server"), e.g.
 # django.contrib.sessions.backends.cached_db with a shared CACHE_BACKEND (Redis, the database).
-SESSION_ENGINE = os.getenv("SESSION_ENGINE") or "django.contrib.sessions.backends.db"
+SESSION_ENGINE = envstr("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 9 * 60 * 60)
 
@@ -169,12 +180,12 @@ FIRST_DAY_OF_WEEK = _day_first.FIRST_DAY_OF_WEEK
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Evidence documents are private: never under a public /media/ URL. They are served only
 # through scorecards.views.evidence, which checks the same visibility rule as the scores.
-PRIVATE_MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "private-media")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # No URL pattern serves this prefix: evidence has no public URL. (Django's test server
 # needs a string here, and a prefix nothing else uses keeps it from shadowing pages.)
@@ -194,7 +205,7 @@ MEDIA_URL = "/private-media-not-served/"
 # collectstatic takes 14,5 s instead of 1,7 s (brotli on every font), for a few CSS files
 # that nginx can compress.
 STORAGES = {
-    "default": storage_from(os.getenv("MEDIA_STORAGE", ""), os.getenv("MEDIA_STORAGE_OPTIONS", "")),
+    "default": storage_from(envstr("MEDIA_STORAGE", ""), envstr("MEDIA_STORAGE_OPTIONS", "")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Django's cache (the app itself caches nothing; sessions may use it). Default: memory of
@@ -202,7 +213,7 @@ STORAGES = {
 # CACHE_LOCATION=cchc_cache (then `manage.py createcachetable`), or
 # django.core.cache.backends.redis.RedisCache with CACHE_LOCATION=redis://127.0.0.1:6379/1
 # (needs the `redis` package).
-CACHES = {"default": cache_from(os.getenv("CACHE_BACKEND", ""), os.getenv("CACHE_LOCATION", ""))}
+CACHES = {"default": cache_from(envstr("CACHE_BACKEND", ""), envstr("CACHE_LOCATION", ""))}
 
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
@@ -219,14 +230,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Password-reset e-mails and deadline reminders. Production: EMAIL_BACKEND=
 # django.core.mail.backends.smtp.EmailBackend with the SMTP server below.
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "chiso-cchc@localhost")
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "chiso-cchc@localhost")
 # The address links in e-mails start with (notifications are sent outside any request).
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 
@@ -235,10 +246,10 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 # the request, which needs no other process (the demo, the tests). Production sets
 # TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend and runs `manage.py db_worker`:
 # the queue is a table of the same database, so workers on several hosts share it.
-TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 # /healthz reports the workers as failing when a queued task has waited longer than this
 # (django-tasks-db records no heartbeat; an idle worker with an empty queue is healthy).
-WORKER_MAX_QUEUE_AGE = timedelta(minutes=int(os.getenv("WORKER_MAX_QUEUE_MINUTES") or 5))
+WORKER_MAX_QUEUE_AGE = timedelta(minutes=envint("WORKER_MAX_QUEUE_MINUTES", 5))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -275,8 +286,8 @@ X_FRAME_OPTIONS = "DENY"
 # Errors to the administrators: with DEBUG off, every server error (HTTP 500, logger
 # django.request) is mailed to ADMINS, e.g. ADMINS="Nguyễn Văn A <a@example.vn>, b@example.vn",
 # from SERVER_EMAIL, with the request id in the body.
-ADMINS = admins_from(os.getenv("ADMINS", ""))
-SERVER_EMAIL = os.getenv("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+ADMINS = admins_from(envstr("ADMINS", ""))
+SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[Chỉ số CCHC] "
 
 # Logs go to standard error (journald under systemd), one line per record:
@@ -284,8 +295,8 @@ EMAIL_SUBJECT_PREFIX = "[Chỉ số CCHC] "
 # LOG_LEVEL filters everything but the request lines (cchc.request, INFO unless
 # REQUEST_LOG=0). An error tracker or a central log server is one more handler here, added
 # to the "django" logger's handlers (e.g. logging.handlers.SysLogHandler).
-LOG_LEVEL = (os.getenv("LOG_LEVEL") or "WARNING").strip().upper()
-REQUEST_LOG = os.getenv("REQUEST_LOG", "").strip().lower() not in {"0", "false", "no", "off"}
+LOG_LEVEL = envstr("LOG_LEVEL", "WARNING").upper()
+REQUEST_LOG = envstr("REQUEST_LOG").lower() not in {"0", "false", "no", "off"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

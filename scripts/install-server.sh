@@ -19,10 +19,17 @@ APP_DIR=$(cd "$(dirname "$0")/.." && pwd)
 cd "$APP_DIR"
 
 DOMAIN=${1:-}
+DOMAIN=${DOMAIN,,}  # host names are case-free; certbot's folders are lower case
 START=1
-[[ "${2:-}" == --no-start ]] && START=0
-[[ -n "$DOMAIN" && "$DOMAIN" != -* ]] || { echo "Cách dùng: $0 TÊN-MIỀN [--no-start]   (ví dụ: $0 cchc.dienbien.gov.vn)" >&2; exit 2; }
-[[ "$DOMAIN" =~ ^[A-Za-z0-9.-]+$ ]] || { echo "!! Tên miền không hợp lệ: $DOMAIN" >&2; exit 2; }
+usage() { echo "Cách dùng: $0 TÊN-MIỀN [--no-start]   (ví dụ: $0 cchc.dienbien.gov.vn)" >&2; exit 2; }
+[[ -n "$DOMAIN" && "$DOMAIN" != -* ]] || usage
+[[ "$DOMAIN" =~ ^[a-z0-9.-]+$ ]] || { echo "!! Tên miền không hợp lệ: $DOMAIN" >&2; exit 2; }
+case "${2:-}" in
+  "") ;;
+  --no-start) START=0 ;;
+  *) echo "!! Tham số không hiểu: ${2}" >&2; usage ;;
+esac
+(($# <= 2)) || usage
 [[ $(id -u) -eq 0 ]] || { echo "!! Cần quyền root: sudo $0 $*" >&2; exit 1; }
 case "$APP_DIR" in /root/*|/home/*)
   echo "!! Thư mục ứng dụng $APP_DIR nằm trong /root hoặc /home, nơi các dịch vụ không đọc được (ProtectHome). Hãy đặt mã nguồn ở /opt/chiso-cchc." >&2; exit 1;;
@@ -83,6 +90,10 @@ else
   done < deploy/chiso-cchc.env.example
   if ((${#added[@]})); then echo "   đã có: giữ nguyên, thêm biến mới với giá trị mặc định: ${added[*]}"; else echo "   đã có: giữ nguyên."; fi
 fi
+# A re-run with another domain does not change the environment file: say so.
+if ! grep -qE "^ALLOWED_HOSTS=(.*,)?${DOMAIN//./\\.}(,.*)?$" "$ENV_FILE"; then
+  echo "!! $ENV_FILE không có $DOMAIN trong ALLOWED_HOSTS: sửa ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS và SITE_URL trong tệp này nếu đổi tên miền." >&2
+fi
 # The role's password is the one in the environment file (a re-run after editing it applies it).
 db_url=$(grep -E '^DATABASE_URL=' "$ENV_FILE" | head -n1 | cut -d= -f2-)
 if [[ "$db_url" =~ ^postgres(ql)?://([^:@/]+):([^@/]*)@(127\.0\.0\.1|localhost)(:5432)?/([A-Za-z0-9_]+)$ ]]; then
@@ -134,20 +145,38 @@ fi
 
 if [[ -d /etc/nginx/sites-available ]]; then
   step "nginx"
-  sed -e "s|@DOMAIN@|$DOMAIN|g" deploy/nginx-chiso-cchc.conf > /etc/nginx/sites-available/chiso-cchc
+  site=/etc/nginx/sites-available/chiso-cchc
+  sed -e "s|@DOMAIN@|$DOMAIN|g" deploy/nginx-chiso-cchc.conf > "$site.new"
   if [[ -f /etc/letsencrypt/live/$DOMAIN/fullchain.pem ]]; then
-    ln -sf /etc/nginx/sites-available/chiso-cchc /etc/nginx/sites-enabled/chiso-cchc
-    nginx -t && { systemd_up && systemctl reload nginx; }
+    # Never leave nginx with a configuration it refuses: keep the previous file until
+    # `nginx -t` accepts the new one.
+    [[ -f "$site" ]] && cp -p "$site" "$site.previous"
+    mv "$site.new" "$site"
+    ln -sf "$site" /etc/nginx/sites-enabled/chiso-cchc
+    if nginx -t 2>/dev/null; then
+      rm -f "$site.previous"
+      if systemd_up; then systemctl reload nginx; fi
+    else
+      if [[ -f "$site.previous" ]]; then mv "$site.previous" "$site"; else rm -f /etc/nginx/sites-enabled/chiso-cchc; fi
+      echo "!! nginx -t không chấp nhận cấu hình mới: đã giữ cấu hình cũ. Xem: nginx -t" >&2
+    fi
+  elif [[ -L /etc/nginx/sites-enabled/chiso-cchc ]]; then
+    echo "!! Chưa có chứng chỉ cho $DOMAIN: giữ nguyên trang nginx đang dùng; cấu hình mới ở $site.new." >&2
   else
-    echo "   /etc/nginx/sites-available/chiso-cchc đã ghi; bật nó khi có chứng chỉ TLS (README \"Deploy\")."
+    mv "$site.new" "$site"
+    echo "   $site đã ghi; bật nó khi có chứng chỉ TLS tại /etc/letsencrypt/live/$DOMAIN/ (README \"Deploy\")."
   fi
 fi
+
+# The commands below, for this installation (its user and environment file when not the defaults).
+as_app="$APP_DIR/scripts/run-as-app.sh"
+[[ "$APP_USER" == cchc && "$ENV_FILE" == /etc/chiso-cchc/env ]] || as_app="APP_USER=$APP_USER ENV_FILE=$ENV_FILE $as_app"
 
 cat <<MSG
 
   Đã cài Chỉ số CCHC: https://$DOMAIN/ (gunicorn trên 127.0.0.1:8001; tình trạng: curl -H "Host: $DOMAIN" http://127.0.0.1:8001/healthz)
   Tệp môi trường: $ENV_FILE   ·   dữ liệu: $STATE_DIR   ·   sao lưu hằng đêm: $BACKUP_DIR
-  Tài khoản quản trị đầu tiên:  $APP_DIR/scripts/run-as-app.sh manage.py createsuperuser
+  Tài khoản quản trị đầu tiên:  $as_app manage.py createsuperuser
   Nhật ký:  journalctl -u chiso-cchc-web -u chiso-cchc-worker -f
 
 MSG

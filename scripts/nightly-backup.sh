@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The nightly backup (chiso-cchc-backup.service runs it as the app's user, with its
-# environment): `manage.py backup` into ROOT/daily/YYYY-MM-DD; on the first of a month a
-# copy in ROOT/monthly/YYYY-MM (hard links: no extra space). Keeps 14 daily and 12 monthly
+# environment): `manage.py backup` into ROOT/daily/YYYY-MM-DD; the month's first backup
+# also in ROOT/monthly/YYYY-MM (hard links: no extra space). Keeps 14 daily and 12 monthly
 # copies. Copy ROOT off the machine too (README "Backups").
 #   scripts/nightly-backup.sh /var/backups/chiso-cchc
 set -euo pipefail
@@ -17,21 +17,25 @@ if [[ -e "$target" ]]; then
 else
   .venv/bin/python manage.py backup "$target"
 fi
+# The month's first backup is its monthly copy, whichever day it was made (a server off on
+# the 1st still gets one).
 month=${today:0:7}
-if [[ "${today:8:2}" == 01 && ! -e "$ROOT/monthly/$month" ]]; then
+if [[ ! -e "$ROOT/monthly/$month" ]]; then
   cp -al "$target" "$ROOT/monthly/$month"
 fi
-# Oldest first by name (dates sort as text); a folder without a manifest is not a backup
-# (an interrupted run) and is removed as well.
+# Only the folders this script names (dates) are pruned, oldest first (dates sort as text);
+# one without a manifest is an interrupted run and is removed. Other folders (a copy kept
+# by hand) are left alone and not counted.
 prune() {
-  local dir=$1 keep=$2
-  mapfile -t all < <(find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
-  for name in "${all[@]}"; do
-    [[ -f "$dir/$name/manifest.json" ]] || { rm -rf -- "${dir:?}/$name"; continue; }
-  done
-  mapfile -t kept < <(find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
-  local extra=$(( ${#kept[@]} - keep ))
-  for ((i = 0; i < extra; i++)); do rm -rf -- "${dir:?}/${kept[i]}"; done
+  local dir=$1 keep=$2 pattern=$3 name i
+  local -a dated=()
+  while IFS= read -r name; do
+    [[ "$name" =~ ^${pattern}$ ]] || continue
+    if [[ -f "$dir/$name/manifest.json" ]]; then dated+=("$name"); else rm -rf -- "${dir:?}/$name"; fi
+  done < <(find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+  local extra=$(( ${#dated[@]} - keep ))
+  for ((i = 0; i < extra; i++)); do rm -rf -- "${dir:?}/${dated[i]}"; done
 }
-prune "$ROOT/daily" "$KEEP_DAILY"
-prune "$ROOT/monthly" "$KEEP_MONTHLY"
+prune "$ROOT/daily" "$KEEP_DAILY" '[0-9]{4}-[0-9]{2}-[0-9]{2}'
+prune "$ROOT/monthly" "$KEEP_MONTHLY" '[0-9]{4}-[0-9]{2}'
+

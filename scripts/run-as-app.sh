@@ -11,13 +11,28 @@ ENV_FILE=${ENV_FILE:-/etc/chiso-cchc/env}
 [[ -r "$ENV_FILE" ]] || { echo "!! Không đọc được tệp môi trường $ENV_FILE (chạy với quyền root)." >&2; exit 1; }
 (($#)) || { echo "Cách dùng: $0 manage.py LỆNH [THAM SỐ…]" >&2; exit 2; }
 
-# systemd's EnvironmentFile syntax (KEY=value, values may hold spaces, no quoting needed)
-# is not shell syntax: read it line by line instead of sourcing it.
+# systemd's EnvironmentFile syntax is not shell syntax: read it as systemd does. KEY=value,
+# values may hold spaces; quotes ('…' or "…", anywhere in the value) are removed and
+# what they enclose kept as is; a backslash escapes the next character (inside '…' it is
+# kept); unquoted whitespace at both ends is dropped.
+unquote() {
+  local v=$1 out="" q="" c i
+  v="${v#"${v%%[![:space:]]*}"}"; v="${v%"${v##*[![:space:]]}"}"
+  for ((i = 0; i < ${#v}; i++)); do
+    c=${v:i:1}
+    if [[ -z "$q" && ( "$c" == '"' || "$c" == "'" ) ]]; then q=$c
+    elif [[ -n "$q" && "$c" == "$q" ]]; then q=""
+    elif [[ "$c" == '\' && "$q" != "'" && $((i + 1)) -lt ${#v} ]]; then i=$((i + 1)); out+=${v:i:1}
+    else out+=$c
+    fi
+  done
+  printf '%s' "$out"
+}
 vars=()
 while IFS= read -r line || [[ -n "$line" ]]; do
-  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-  [[ "$line" =~ ^([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
-  vars+=("${BASH_REMATCH[1]}=${BASH_REMATCH[2]}")
+  [[ "$line" =~ ^[[:space:]]*(#|;|$) ]] && continue
+  [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*=(.*)$ ]] || continue
+  vars+=("${BASH_REMATCH[1]}=$(unquote "${BASH_REMATCH[2]}")")
 done < "$ENV_FILE"
 
 cmd=("$@")

@@ -313,7 +313,7 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local pid url="" db="" running=0
+  local pid url="" db="" running=0 down=0
   if [[ -f "$ENV_FILE" ]]; then
     url=$(sed -n 's/^SITE_URL=//p' "$ENV_FILE")
     db=$(sed -n 's/^DATABASE_URL=//p' "$ENV_FILE" | sed -E 's|//([^:@/]+):[^@/]*@|//\1:***@|')
@@ -323,12 +323,16 @@ cmd_status() {
     running=1
   else
     echo "gunicorn: không chạy"
+    down=1
   fi
-  if pid=$(worker_pid); then echo "worker:   chạy, pid $pid (manage.py db_worker)"; running=1; else echo "worker:   không chạy"; fi
+  if pid=$(worker_pid); then echo "worker:   chạy, pid $pid (manage.py db_worker)"; running=1; else echo "worker:   không chạy"; down=1; fi
   if pg_isready -q -h 127.0.0.1 -p 5432; then echo "PostgreSQL: sẵn sàng (127.0.0.1:5432)"; else echo "PostgreSQL: không trả lời"; fi
   [[ -n "$db" ]] && echo "cơ sở dữ liệu: $db"
   echo "thư mục trạng thái: $STATE_DIR"
-  ((running)) && return 0 || return 3
+  # 0: all running; 1: part of the stack is down (e.g. a killed worker); 3: nothing runs.
+  if ((!running)); then return 3; fi
+  if ((down)); then echo "!! Một phần không chạy: chạy lại \"$0 stop\" rồi \"$0 start\"." >&2; return 1; fi
+  return 0
 }
 
 case "${1:-}" in

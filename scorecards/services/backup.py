@@ -344,7 +344,9 @@ def migration_state(connection) -> dict[str, str]:
 def app_revision() -> str | None:
     """The git commit of the running code, or None when it cannot be read cheaply."""
     try:
-        result = subprocess.run(["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"],
+        # safe.directory: the app's user reads a checkout owned by root (git refuses otherwise).
+        result = subprocess.run(["git", "-c", f"safe.directory={settings.BASE_DIR}", "-C", str(settings.BASE_DIR),
+                                 "rev-parse", "HEAD"],
                                 capture_output=True, text=True, timeout=5, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -39,10 +39,12 @@ def test_keeps_the_newest_daily_backups_and_drops_interrupted_ones(site, tmp_pat
     for day in range(1, 16):
         fake_backup(root / "daily" / f"2020-01-{day:02d}")
     fake_backup(root / "daily" / "2020-02-01", manifest=False)  # an interrupted run
+    fake_backup(root / "daily" / "manual-keep")  # a copy kept by hand: not counted, not removed
     done = run(site, root, KEEP_DAILY="14")
     assert done.returncode == 0, done.stderr
     today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
-    kept = sorted(p.name for p in (root / "daily").iterdir())
+    kept = sorted(p.name for p in (root / "daily").iterdir() if p.name != "manual-keep")
+    assert (root / "daily" / "manual-keep").is_dir()
     assert len(kept) == 14 and kept[-1] == today
     assert "2020-02-01" not in kept and "2020-01-01" not in kept and "2020-01-02" not in kept
     assert (root / "daily" / today / "manifest.json").is_file()
@@ -65,10 +67,10 @@ def test_monthly_copies_are_kept_twelve(site, tmp_path):
     months = [f"2019-{m:02d}" for m in range(1, 13)] + ["2020-01"]
     for month in months:
         fake_backup(root / "monthly" / month)
+    fake_backup(root / "monthly" / "kept-by-hand")
     assert run(site, root, KEEP_MONTHLY="12").returncode == 0
-    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
-    if today.day == 1:  # tonight's backup is also this month's
-        months.append(today.isoformat()[:7])
-        assert (root / "monthly" / months[-1] / "manifest.json").is_file()
+    # The month's first backup is its monthly copy, whatever the day (a server off on the 1st).
+    this_month = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()[:7]
+    assert (root / "monthly" / this_month / "manifest.json").is_file()
     kept = sorted(p.name for p in (root / "monthly").iterdir())
-    assert kept == sorted(months)[-12:]
+    assert kept == sorted([*months, this_month])[-12:] + ["kept-by-hand"]

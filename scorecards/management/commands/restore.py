@@ -19,3 +19,7 @@ class Command(BaseCommand):
             restore_backup(directory, report=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        except PermissionError as exc:  # a backup copied by root, restored as the app's user
+            raise CommandError(_(
+                "Không đọc được “%(file)s”: không có quyền. Người dùng chạy lệnh phải đọc được cả thư mục sao lưu, "
+                "ví dụ: chown -R cchc: %(dir)s") % {"file": exc.filename, "dir": directory}) from None
