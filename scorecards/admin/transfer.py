@@ -6,34 +6,46 @@ content, read under limits), exports through our writer (numbers as numbers, for
 guards, CSV for Vietnamese spreadsheets), a period or framework chosen on the form when
 the data belongs to one, the preview as old → new per cell with every error located,
 and a confirm step that refuses rows changed since the preview. Only Sở Nội vụ imports;
-whoever may see the list may export it. The uploaded file waits between preview and
-confirm in private media storage, under a name only the uploader's session knows.
+whoever may see the list may export it.
+
+No web request reads an uploaded file: the upload step stores it (private media storage,
+under a name only the uploader's session knows) with an ImportJob and queues the preview
+on the background worker (scorecards.transfer.jobs); the job's page (`import/job/<id>/`)
+reloads itself until the preview is there, then shows it with the confirm button; the
+confirm queues the real import the same way and ends on the change list with the message.
+A job's page is the uploader's (and a superuser's): anyone else is told it does not exist.
 """
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from scorecards.models import EvaluationPeriod, Framework, Round, SipasQuestionnaire
+from scorecards.models import ImportJob
 from scorecards.permissions import can_manage
 from scorecards.resources import files, resource_for_model, services
-from scorecards.resources.preview import build
 from scorecards.text import fold
+from scorecards.transfer import jobs
+from scorecards.transfer.jobs import SCOPE_MODELS
 
 SESSION_KEY = "import_files"
 SEEN_SALT = "scorecards.import.seen"
+# Rows of each kind (new, changed, unchanged) the preview page lists: the summary counts them
+# all, and 20 000 rows of HTML would take seconds of a web worker to render (8 MB).
+PREVIEW_ROWS_SHOWN = 1000
 
 
-# The model of each kind of scope (resource.scope_kind), and its label on the forms.
-SCOPE_MODELS = {"period": EvaluationPeriod, "framework": Framework, "questionnaire": SipasQuestionnaire, "round": Round}
+# The label on the forms of each kind of scope (resource.scope_kind; its model: jobs.SCOPE_MODELS).
 SCOPE_LABELS = {"period": _l("Kỳ đánh giá"), "framework": _l("Bộ chỉ số"), "questionnaire": _l("Bộ câu hỏi SIPAS"),
                 "round": _l("Đợt đánh giá của tỉnh")}
 SCOPE_FIELDS = {"period": "period", "framework": "framework", "questionnaire": "questionnaire", "round": "round"}
@@ -111,8 +123,9 @@ class TransferAdminMixin(ImportExportMixin):
     import_export_change_list_template = "admin/scorecards/transfer/change_list.html"
     # Every imported row is in our own audit log (services.records / services.scoring).
     skip_admin_log = True
-    # Between preview and confirm the upload waits in (private) media storage: any server
-    # of several can confirm it, and no public URL serves it.
+    # Uploads wait for the worker and the confirm in private media storage (jobs.upload_storage:
+    # any server of several reaches them, no public URL serves them). The library's own
+    # read-in-the-request paths are not used; should one run, it stores there too.
     tmp_storage_class = "import_export.tmp_storages.MediaStorage"
 
     @property
@@ -164,110 +177,128 @@ class TransferAdminMixin(ImportExportMixin):
         return self._scope(form)
 
     def get_import_resource_kwargs(self, request, **kwargs):
-        form = kwargs.get("form")
-        seen = form.cleaned_data.get("seen") if isinstance(form, ScopedConfirmForm) and form.is_valid() else None
-        return {"scope": self.import_scope(request, form), "actor": request.user, "seen": seen}
-
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs.pop("form", None)
-        kwargs.pop("request", None)
-        return kwargs
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        scope = self.import_scope(request, import_form)
-        if scope is not None:
-            initial["scope"] = scope.pk
-        if import_form is not None:
-            # The stored upload may be confirmed only from the session that uploaded it.
-            names = request.session.get(SESSION_KEY, [])
-            request.session[SESSION_KEY] = (names + [initial["import_file_name"]])[-20:]
-        return initial
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        form.add_error("import_file", str(e) if isinstance(e, files.FileRefused)
-                       else _("Không đọc được tệp: hãy lưu lại bằng Excel hoặc LibreOffice dạng .xlsx rồi tải lên."))
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        # The library joins the chunks with += (quadratic); the file is within the limit here.
-        tmp_storage = self.get_tmp_storage_class()(
-            encoding=None, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs())
-        import_file.seek(0)
-        tmp_storage.save(import_file.read())
-        self._purge_old_uploads(tmp_storage)
-        return tmp_storage
-
-    @staticmethod
-    def _purge_old_uploads(tmp_storage, max_age_hours: int = 24):
-        """Previews never confirmed leave their upload behind: remove those over a day old."""
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        storage, folder = tmp_storage._storage, tmp_storage.MEDIA_FOLDER
-        try:
-            _dirs, names = storage.listdir(folder)
-        except (FileNotFoundError, NotImplementedError):
-            return
-        limit = timezone.now() - timedelta(hours=max_age_hours)
-        for name in names:
-            path = f"{folder}/{name}"
-            try:
-                if storage.get_modified_time(path) < limit:
-                    storage.delete(path)
-            except (FileNotFoundError, NotImplementedError):
-                continue
+        # The library builds the resource to describe its columns on the upload form.
+        return {"scope": self.import_scope(request, kwargs.get("form")), "actor": request.user}
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        """The upload form; a valid upload is stored and its preview queued (never read here),
+        then the officer is sent to the job's page."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                return self._start_import(request, form)
+        response = super().import_action(request, **kwargs)  # the form, with its errors
         context = getattr(response, "context_data", None)
-        if context is None:
-            return response
-        context.update(self._transfer_context(request))
-        context["title"] = self.import_title(request)
-        result = context.get("result")
-        if result is not None:
-            preview = build(result.scorecard_resource, result, filename=request.FILES["import_file"].name,
-                            scope_label=services.scope_label(result.scorecard_resource.scope))
-            context["preview"] = preview
-            if context.get("confirm_form") is not None and preview.ok:
-                context["confirm_form"].initial["seen"] = signing.dumps(preview.seen, salt=SEEN_SALT)
-            else:
-                context["confirm_form"] = None
-                self._remove_upload(request)
-        elif request.method == "POST":
-            self._remove_upload(request)  # refused before a preview: nothing to keep
+        if context is not None:
+            context.update(self._transfer_context(request))
+            context["title"] = self.import_title(request)
         return response
 
-    def _remove_upload(self, request):
-        upload = request.FILES.get("import_file")
-        name = getattr(upload, "tmp_storage_name", None)
-        if name:
-            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
-            request.session[SESSION_KEY] = [n for n in request.session.get(SESSION_KEY, []) if n != name]
+    def _start_import(self, request, form):
+        job = jobs.start_preview(form.cleaned_data["import_file"], kind=self.resource_class.slug,
+                                 scope=self.import_scope(request, form), uploader=request.user,
+                                 language=translation.get_language() or "")
+        # The stored upload may be confirmed only from the session that uploaded it.
+        names = request.session.get(SESSION_KEY, [])
+        request.session[SESSION_KEY] = (names + [job.file_name])[-20:]
+        return HttpResponseRedirect(self.transfer_url(request, "import_job", job.pk))
+
+    def _job(self, request, job_id) -> ImportJob:
+        """The job of this page's kind (and scope), if the user may see it; else 404."""
+        job = get_object_or_404(ImportJob.objects.select_related("uploader"), pk=job_id, kind=self.resource_class.slug)
+        if not job.visible_to(request.user) or not self.job_belongs_here(request, job):
+            raise Http404
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return job
+
+    def job_belongs_here(self, request, job) -> bool:
+        return True
+
+    def import_job_view(self, request, job_id):
+        """The job's page: waiting (reloads itself, with the rows checked so far), failed (the
+        reason, a retry when the upload is still there), the preview with its confirm button,
+        or, once imported, the change list with the message."""
+        job = jobs.expire_if_lost(self._job(request, job_id))
+        if job.status == ImportJob.Status.DONE and job.step == ImportJob.Step.CONFIRM and job.result.get("applied"):
+            return self._imported(request, job)
+        context = {**self.admin_site.each_context(request), **self._transfer_context(request),
+                   "title": self.import_title(request), "opts": self.model._meta, "job": job,
+                   "job_url": self.transfer_url(request, "import_job", job.pk)}
+        if job.is_pending or job.status == ImportJob.Status.FAILED:
+            context.update(scope_label=self._job_scope_label(job), worker_late=jobs.worker_late(job),
+                           retry_url=self.transfer_url(request, "import_job_retry", job.pk),
+                           can_retry=job.status == ImportJob.Status.FAILED and request.user.pk == job.uploader_id
+                           and jobs.upload_exists(job))
+            return TemplateResponse(request, ["admin/scorecards/transfer/import_job.html"], context)
+        preview = jobs.preview_of(job)
+        context.update(preview=preview, form=None, confirm_form=None, rows_shown=PREVIEW_ROWS_SHOWN,
+                       rows_slice=f":{PREVIEW_ROWS_SHOWN}")
+        if job.step == ImportJob.Step.PREVIEW and preview.ok and request.user.pk == job.uploader_id:
+            context["confirm_form"] = self.create_confirm_form(request, job=job)
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def import_job_retry(self, request, job_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        job = self._job(request, job_id)
+        try:
+            jobs.retry(job, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(self.transfer_url(request, "import"))
+        return HttpResponseRedirect(self.transfer_url(request, "import_job", job.pk))
+
+    def create_confirm_form(self, request, import_form=None, job=None):
+        """The confirm form: unbound on the job's page (`job`: the stored upload's name, the
+        signed fingerprints of the rows the preview showed), bound on the confirm."""
+        if job is None:
+            return super().create_confirm_form(request, import_form)
+        return self.get_confirm_form_class(request)(initial={
+            "import_file_name": job.file_name, "original_file_name": job.original_name, "format": 0, "resource": "",
+            "scope": job.scope_id, "seen": signing.dumps(job.seen or {}, salt=SEEN_SALT)})
+
+    def get_confirm_form_initial(self, request, import_form):
+        return {}
 
     def process_import(self, request, **kwargs):
+        """The confirm: queues the real import of the previewed job (as its uploader) and
+        ends on the change list with the message, or on the job's page while it runs or
+        when it was refused (rows changed since the preview)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
         name = request.POST.get("import_file_name", "")
-        if name not in request.session.get(SESSION_KEY, []):
+        names = request.session.get(SESSION_KEY, [])
+        form = self.create_confirm_form(request)
+        job = ImportJob.objects.filter(file_name=name, kind=self.resource_class.slug, uploader=request.user).first() \
+            if name and name in names else None
+        if job is None or not self.job_belongs_here(request, job) or not form.is_valid():
             messages.error(request, _("Phiên xem trước đã hết hạn: hãy tải tệp lên lại."))
             return HttpResponseRedirect(self.transfer_url(request, "import"))
-        request.session[SESSION_KEY] = [n for n in request.session[SESSION_KEY] if n != name]
-        response = super().process_import(request, **kwargs)
-        context = getattr(response, "context_data", None)
-        if context is not None and "preview" not in context:  # the confirm form itself was refused
-            context.update({**self._transfer_context(request), "title": self.import_title(request)})
-        return response
+        request.session[SESSION_KEY] = [n for n in names if n != name]
+        try:
+            job = jobs.request_confirm(job, user=request.user, seen=form.cleaned_data.get("seen"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(self.transfer_url(request, "import"))
+        if job.status == ImportJob.Status.DONE and job.result.get("applied"):
+            return self._imported(request, job)
+        return HttpResponseRedirect(self.transfer_url(request, "import_job", job.pk))
 
-    def process_result(self, result, request):
-        resource = result.scorecard_resource
-        preview = build(resource, result, filename=resource.file_name, scope_label=services.scope_label(resource.scope))
-        if not preview.ok:
-            # Refused as a whole (rolled back): show why, nothing was written.
-            context = {**self.admin_site.each_context(request), **self._transfer_context(request),
-                       "title": self.import_title(request), "opts": self.model._meta, "preview": preview}
-            return TemplateResponse(request, [self.import_template_name], context)
-        messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": resource.file_name, "summary": preview.summary()})
+    def _imported(self, request, job):
+        preview = jobs.preview_of(job)
+        messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": job.original_name,
+                                                                          "summary": preview.summary()})
         return HttpResponseRedirect(self.transfer_url(request, "done"))
+
+    @staticmethod
+    def _job_scope_label(job) -> str:
+        try:
+            return services.scope_label(jobs.scope_of(job))
+        except ObjectDoesNotExist:
+            return ""
 
     def import_title(self, request) -> str:
         return _("Nhập %(kind)s từ Excel") % {"kind": self.resource_class.label}
@@ -332,13 +363,14 @@ class TransferAdminMixin(ImportExportMixin):
         return "{}_{}".format(*self.get_model_info())
 
     def get_urls(self):
-        urls = [path("template/<str:fmt>/", self.admin_site.admin_view(self.template_view),
-                     name=f"{self._info()}_template")]
+        view, info = self.admin_site.admin_view, self._info()
+        urls = [path("template/<str:fmt>/", view(self.template_view), name=f"{info}_template"),
+                path("import/job/<int:job_id>/", view(self.import_job_view), name=f"{info}_import_job"),
+                path("import/job/<int:job_id>/retry/", view(self.import_job_retry), name=f"{info}_import_job_retry")]
         return urls + super().get_urls()
 
     def template_view(self, request, fmt):
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404, HttpResponse
+        from django.http import HttpResponse
 
         if fmt not in ("xlsx", "csv"):
             raise Http404
@@ -350,8 +382,9 @@ class TransferAdminMixin(ImportExportMixin):
         return response
 
     def transfer_url(self, request, name: str, *args) -> str:
-        """The address of a step: "import", "process_import", "template" (args: the format), or
-        "done" (where a confirmed import lands: the change list)."""
+        """The address of a step: "import", "process_import", "import_job" and "import_job_retry"
+        (args: the job's id), "template" (args: the format), or "done" (where a confirmed
+        import lands: the change list)."""
         name = "changelist" if name == "done" else name
         return reverse(f"admin:{self._info()}_{name}", args=args)
 
@@ -390,6 +423,9 @@ class ScopedImportPage(TransferAdminMixin, admin.ModelAdmin):
     def import_scope(self, request, form):
         return request.transfer_scope
 
+    def job_belongs_here(self, request, job) -> bool:
+        return job.scope_id == request.transfer_scope.pk
+
     def import_title(self, request) -> str:
         return _("Nhập %(kind)s từ tệp – %(scope)s") % {"kind": self.resource_class.label, "scope": request.transfer_scope}
 
@@ -408,12 +444,9 @@ class ScopedImportPage(TransferAdminMixin, admin.ModelAdmin):
 def scoped_import_urls(model_admin, resource_classes, *, route: str = "<int:object_id>/nhap/<str:kind>/"):
     """URLs of the import pages of several kinds into one object of `model_admin`'s model, keyed
     by the kind's slug: `{route}` (upload, preview), `{route}xac-nhan/` (confirm) and
-    `{route}mau/<fmt>/` (template to fill in). Only Sở Nội vụ: anyone else signed in gets 403
+    `{route}mau/<fmt>/` (template to fill in), `{route}viec/<job_id>/` (the job's page) and
+    `{route}viec/<job_id>/thu-lai/` (its retry). Only Sở Nội vụ: anyone else signed in gets 403
     (the admin's sign-in page for whoever is not signed in)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
     prefix = "{}_{}".format(model_admin.model._meta.app_label, model_admin.model._meta.model_name)
     pages = {r.slug: ScopedImportPage(model_admin.model, model_admin.admin_site, r, prefix) for r in resource_classes}
 
@@ -436,4 +469,6 @@ def scoped_import_urls(model_admin, resource_classes, *, route: str = "<int:obje
 
     return [path(route, view("import_action"), name=f"{prefix}_import_kind"),
             path(f"{route}xac-nhan/", view("process_import"), name=f"{prefix}_process_import_kind"),
-            path(f"{route}mau/<str:fmt>/", view("template_view"), name=f"{prefix}_template_kind")]
+            path(f"{route}mau/<str:fmt>/", view("template_view"), name=f"{prefix}_template_kind"),
+            path(f"{route}viec/<int:job_id>/", view("import_job_view"), name=f"{prefix}_import_job_kind"),
+            path(f"{route}viec/<int:job_id>/thu-lai/", view("import_job_retry"), name=f"{prefix}_import_job_retry_kind")]

@@ -3,6 +3,7 @@ from scorecards.choices import AuditAction, PeriodStatus, ScoreState
 from .agencies import Agency, User
 from .audit import AuditEvent
 from .frameworks import Criterion, Framework, ScoringSource
+from .imports import ImportJob
 from .periods import AgencyException, Assignment, EvaluationPeriod
 from .results import NationalResult, Province
 from .rounds import Adjustment, CouncilMember, GradeBand, Round, SubjectGroup
@@ -11,6 +12,7 @@ from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasQuestionna
 
 __all__ = [
     "Adjustment", "CouncilMember", "GradeBand", "Round", "SubjectGroup", "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
+    "ImportJob",
     "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
     "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
     "SipasIndicator", "SipasQuestionnaire", "SipasSection", "SipasValue",

@@ -114,6 +114,8 @@ class ScorecardResource(resources.ModelResource):
         self.existing: dict = {}
         self.headers: list[str] = []  # the columns of the file, as renamed to ours
         self.file_name = ""
+        self.progress = None  # progress(rows checked, rows in the file): the worker's job page
+        self._total = 0
 
     # ---- description -------------------------------------------------------------
     @classmethod
@@ -203,6 +205,8 @@ class ScorecardResource(resources.ModelResource):
             self.row_numbers, self.missing, self.sheet = prepared.row_numbers, prepared.missing, prepared.sheet
         self._match_headers(dataset)
         self.headers = list(dataset.headers or [])
+        self._total = len(dataset)
+        self._report(0)
         self.existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
         for obj in self.existing.values():
             self.prepare_existing(obj)
@@ -317,6 +321,7 @@ class ScorecardResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._rows_started = True
+        self._report((kwargs.get("row_number") or 1) - 1)
         self._row = row
         self._m2m = {}
 
@@ -338,7 +343,12 @@ class ScorecardResource(resources.ModelResource):
         row_result.key = " · ".join(self.row_key(row))
         row_result.present = [c for c in self.columns_of() if not c.readonly and c.column_name in row]
 
+    def _report(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(done, self._total)
+
     def after_import(self, dataset, result, **kwargs):
+        self._report(self._total)
         if result.has_validation_errors() or result.has_errors():
             return
         errors = self.check_file(result)

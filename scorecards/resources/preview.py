@@ -115,6 +115,31 @@ class Preview:
             "new": len(self.new), "changed": len(self.changed), "unchanged": len(self.unchanged), "errors": len(self.errors),
         }
 
+    def to_payload(self) -> dict:
+        """What a page shows of this preview, as JSON (an ImportJob's `result`): per row its
+        spreadsheet number, key, status and changed cells as displayed text (old → new),
+        every error with its row and column, the warnings, `applied`. `seen` is not in it
+        (the job keeps it apart). `from_payload` gives the Preview back."""
+        return {
+            "kind": self.kind, "filename": self.filename, "scope_label": self.scope_label, "applied": self.applied,
+            "rows": [[r.row, r.key, r.status, [[c.column, c.old_display, c.new_display] for c in r.changes]]
+                     for r in self.rows],
+            "errors": [[e.message, e.row, e.column] for e in self.errors],
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict, seen: dict | None = None) -> Preview:
+        """The Preview of `to_payload`'s JSON (cells hold their displayed text; no `target`)."""
+        return cls(
+            kind=payload.get("kind", ""), filename=payload.get("filename", ""), scope_label=payload.get("scope_label", ""),
+            applied=bool(payload.get("applied")), seen=dict(seen or {}),
+            rows=[RowChange(row, key, status, [CellChange(*cell) for cell in cells])
+                  for row, key, status, cells in payload.get("rows", [])],
+            errors=[RowError(*error) for error in payload.get("errors", [])],
+            warnings=list(payload.get("warnings", [])),
+        )
+
     def lines(self, include_unchanged: bool = False) -> list[str]:
         """The preview as text lines (the command line prints these)."""
         out = []

@@ -23,18 +23,27 @@ def run_import(slug: str, data: bytes, filename: str, *, scope=None, actor=None,
     `actor` must be a Sở Nội vụ officer (PermissionDenied otherwise; a dry run from the
     command line may have no actor). `seen`: the preview's `seen` fingerprints; when
     given, the import is refused (nothing written, the rows named) if any row changed
-    since the preview. Returns the Preview (`applied` True when written).
+    since the preview. Returns the Preview (`applied` True when written); a file the
+    reader refuses is a Preview with that one error.
     """
-    from . import get_resource
-
-    resource_class = get_resource(slug)
     try:
         dataset = files.read_raw(data, filename)
     except FileRefused as exc:
         preview = Preview(kind=slug, filename=filename, scope_label=scope_label(scope))
         preview.error(str(exc))
         return preview
-    resource = resource_class(scope=scope, actor=actor, seen=seen)
+    return import_dataset(slug, dataset, filename, scope=scope, actor=actor, dry_run=dry_run, seen=seen)
+
+
+def import_dataset(slug: str, dataset: files.RawUpload, filename: str, *, scope=None, actor=None, dry_run: bool = True,
+                   seen: dict[str, str | None] | None = None, progress=None) -> Preview:
+    """`run_import` on a file already read (files.read_raw; the background worker reads it
+    first to tell a refused file from a checked one). `progress(done, total)` is called as
+    rows are checked (rows of the dataset; often, the caller throttles)."""
+    from . import get_resource
+
+    resource = get_resource(slug)(scope=scope, actor=actor, seen=seen)
+    resource.progress = progress
     result = resource.import_data(dataset, dry_run=dry_run, file_name=filename, user=actor)
     preview = build(resource, result, filename=filename, scope_label=scope_label(scope))
     preview.applied = not dry_run and preview.ok

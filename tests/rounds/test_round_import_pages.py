@@ -102,12 +102,15 @@ def prepare(kind, round_, officer):
 def upload(client, round_, kind, rows, name="tep.xlsx"):
     file = io.BytesIO(xlsx(rows))
     file.name = name
-    return client.post(reverse(IMPORT, args=[round_.pk, kind]), {"import_file": file, "format": "0", "resource": "0"})
+    # The upload step stores the file and sends the officer to the job's page (the preview).
+    return client.post(reverse(IMPORT, args=[round_.pk, kind]), {"import_file": file, "format": "0", "resource": "0"},
+                       follow=True)
 
 
-def confirm(client, round_, kind, response):
+def confirm(client, round_, kind, response, follow=False):
     form = response.context["confirm_form"]
-    return client.post(reverse(CONFIRM, args=[round_.pk, kind]), {name: form[name].value() for name in form.fields})
+    return client.post(reverse(CONFIRM, args=[round_.pk, kind]), {name: form[name].value() for name in form.fields},
+                       follow=follow)
 
 
 def imported_events(officer, kind):
@@ -192,7 +195,7 @@ def test_a_row_changed_since_the_preview_refuses_the_confirm(client, officer, sm
     assert response.context["confirm_form"] is not None
     Score.objects.filter(pk=score(round_, "t-so-0-2025", "1.1.1").pk).update(appraised_points=Decimal("0.25"))
     before = snapshot()
-    response = confirm(client, round_, "round_appraisal", response)
+    response = confirm(client, round_, "round_appraisal", response, follow=True)  # the job's page
     assert response.status_code == 200
     assert "đã được thay đổi sau khi bạn xem trước" in response.content.decode()
     assert snapshot() == before and not imported_events(officer, "round_appraisal")

@@ -58,7 +58,7 @@ def upload(client, data: bytes, scope=None):
     fields = {"import_file": file, "format": "0", "resource": "0"}
     if scope is not None:
         fields["scope"] = scope.pk
-    return client.post(reverse(IMPORT), fields)
+    return client.post(reverse(IMPORT), fields, follow=True)  # to the job's page (the preview)
 
 
 @pytest.fixture

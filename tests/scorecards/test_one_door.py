@@ -266,7 +266,8 @@ def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path
     a = browser(officer)
     upload = io.BytesIO(xlsx([SCORE_HEADER, ["2.3.2", "0,75", "Theo tệp", "", ""]]))
     upload.name = "diem-2026.xlsx"
-    response = a.post(reverse(IMPORT), {"import_file": upload, "format": "0", "resource": "0", "scope": open_period.pk})
+    response = a.post(reverse(IMPORT), {"import_file": upload, "format": "0", "resource": "0", "scope": open_period.pk},
+                      follow=True)
     preview = response.context["preview"]
     assert preview.ok and [r.key for r in preview.changed] == ["2.3.2"]
     form = response.context["confirm_form"]
@@ -277,7 +278,7 @@ def test_an_import_confirmed_after_the_row_changed_is_refused(settings, tmp_path
     apply_score_changes(open_period, [ScoreChange(s.pk, {"self_points": Decimal("0.5")}, s.version)], actor=officer_b)
     before = snapshot()
 
-    response = a.post(reverse(CONFIRM), token)
+    response = a.post(reverse(CONFIRM), token, follow=True)
     assert response.status_code == 200 and not response.context["preview"].applied
     assert "“2.3.2” đã được thay đổi sau khi bạn xem trước" in response.content.decode()
     assert snapshot() == before

@@ -31,7 +31,9 @@ def upload(client, data: bytes, name: str, scope=None, url=IMPORT):
     fields = {"import_file": file, "format": "0", "resource": "0"}
     if scope is not None:
         fields["scope"] = scope.pk
-    return client.post(reverse(url), fields)
+    # The upload step stores the file and sends the officer to the job's page (the preview,
+    # made by the worker: at once with the default ImmediateBackend).
+    return client.post(reverse(url), fields, follow=True)
 
 
 def confirm_fields(response) -> dict:
