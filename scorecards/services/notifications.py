@@ -5,7 +5,7 @@ back step sends nothing. Recipients are active users with an e-mail address: Sá»
 staff for submissions, the lead agency's staff for returns and reminders.
 
 A mail is written here, in Vietnamese whatever the language of the user whose step it
-announces, and handed to the background worker (`deliver_mail`, django-tasks): the SMTP
+announces, and handed to the background worker (scorecards.tasks.deliver_mail): the SMTP
 exchange never holds a web worker. The default task backend sends at once (demo, tests).
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ import functools
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,10 +21,10 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tasks import task
 
 from scorecards.models import AuditAction, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
 from scorecards.permissions import AGENCY_STAFF, HOME_AFFAIRS
+from scorecards.tasks import deliver_mail
 
 REMINDER_DAYS = 3
 
@@ -49,13 +48,6 @@ def absolute(path: str) -> str:
 
 def _score_url(score) -> str:
     return absolute(reverse("scorecards:score", args=[score.pk]))
-
-
-@task()
-def deliver_mail(subject: str, body: str, recipients: list[str]) -> int:
-    """Send one mail (on the worker): returns the number sent (0 or 1); SMTP errors raise,
-    and the task result keeps them."""
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:

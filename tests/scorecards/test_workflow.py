@@ -427,7 +427,7 @@ def test_mails_wait_for_the_worker_and_are_written_in_vietnamese(open_period, tu
     from django.utils import translation
     from django_tasks import default_task_backend
 
-    from scorecards.services.notifications import deliver_mail
+    from scorecards.tasks import deliver_mail
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
