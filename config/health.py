@@ -16,7 +16,6 @@ why (django-health-check logs the exception on logger `health_check`).
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -95,16 +94,6 @@ class TaskWorkers(HealthCheck):
 
 
 CHECKS = (Database, Cache, Storage, TaskWorkers)
-
-
-class NotHealthChecks(logging.Filter):
-    """Keeps /healthz's answers out of the error mails: while a check fails, the monitor
-    calls every few seconds, and each 500 would be one more mail. The failure is still
-    logged (django-health-check, logger `health_check`, WARNING; and the request line)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        match = getattr(getattr(record, "request", None), "resolver_match", None)
-        return getattr(match, "url_name", None) != "healthz"
 
 
 class HealthView(HealthCheckView):

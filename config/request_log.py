@@ -103,3 +103,15 @@ class RequestLogMiddleware:
             extra={"http_method": method, "http_path": path, "http_status": response.status_code,
                    "duration_ms": round(duration_ms, 1), "user": user},
         )
+
+
+class NotHealthChecks(logging.Filter):
+    """Keeps /healthz's answers out of the error mails (here, not in config.health: the
+    logging configuration is read before the apps are loaded, so a filter must not import
+    the health-check library or the models): while a check fails, the monitor
+    calls every few seconds, and each 500 would be one more mail. The failure is still
+    logged (django-health-check, logger `health_check`, WARNING; and the request line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = getattr(getattr(record, "request", None), "resolver_match", None)
+        return getattr(match, "url_name", None) != "healthz"

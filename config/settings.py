@@ -303,7 +303,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "config.request_log.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-        "not_health_checks": {"()": "config.health.NotHealthChecks"},
+        "not_health_checks": {"()": "config.request_log.NotHealthChecks"},
     },
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
