@@ -10,3 +10,8 @@ urlpatterns = [
     path("<int:year>/tong-quan/", views.dashboard, name="dashboard"),
     path("<int:year>/phat-hanh/", views.publish, name="publish"),
 ]
+
+# The leaders' analysis pages of a year (issue 15), each module owning its URLs.
+from . import views_plan, views_whatif, views_winback  # noqa: E402
+
+urlpatterns += views_winback.urlpatterns + views_whatif.urlpatterns + views_plan.urlpatterns

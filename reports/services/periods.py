@@ -45,12 +45,15 @@ def _base():
     return EvaluationPeriod.objects.select_related("framework", "subject__province")
 
 
-def find_period(year: int, period_id: int | None = None) -> EvaluationPeriod:
+def find_period(year: int, period_id: int | None = None, *, include_rounds: bool = False) -> EvaluationPeriod:
     """The period `period_id` (which must be of `year`), or the one period a year alone
-    means: the province's (the default subject), else the year's only period."""
+    means: the province's (the default subject), else the year's only period.
+
+    A unit's scorecard in a province's own round is no period of the national report; the
+    leaders' analysis pages (`include_rounds`) take one by id, never by year alone."""
     if period_id is not None:
-        # A scorecard of a province's own round is no period of the national report.
-        period = _base().outside_rounds().filter(pk=period_id).first()
+        base = _base() if include_rounds else _base().outside_rounds()
+        period = base.filter(pk=period_id).first()
         if period is None:
             raise PeriodNotFound(_("Không có kỳ đánh giá mã %(id)s.") % {"id": period_id}, year, period_id)
         if period.year != year:
