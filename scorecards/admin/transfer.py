@@ -273,8 +273,10 @@ class TransferAdminMixin(ImportExportMixin):
         names = request.session.get(SESSION_KEY, [])
         form = self.create_confirm_form(request)
         job = ImportJob.objects.filter(file_name=name, kind=self.resource_class.slug, uploader=request.user).first() \
-            if name and name in names else None
-        if job is None or not self.job_belongs_here(request, job) or not form.is_valid():
+            if name else None
+        if job is not None and job.step == ImportJob.Step.CONFIRM and self.job_belongs_here(request, job):
+            return HttpResponseRedirect(self.transfer_url(request, "import_job", job.pk))  # a second click
+        if job is None or name not in names or not self.job_belongs_here(request, job) or not form.is_valid():
             messages.error(request, _("Phiên xem trước đã hết hạn: hãy tải tệp lên lại."))
             return HttpResponseRedirect(self.transfer_url(request, "import"))
         request.session[SESSION_KEY] = [n for n in names if n != name]

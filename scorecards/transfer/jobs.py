@@ -83,6 +83,8 @@ def request_confirm(job: ImportJob, *, user, seen: dict | None) -> ImportJob:
     expired = ValidationError(_("Phiên xem trước đã hết hạn: hãy tải tệp lên lại."))
     if user.pk != job.uploader_id:
         raise expired
+    if job.step == ImportJob.Step.CONFIRM:
+        return job  # a second click of the same button: the first one queued it
     if job.step != ImportJob.Step.PREVIEW or job.status != ImportJob.Status.DONE \
             or (seen or {}) != (job.seen or {}):
         raise expired
@@ -92,7 +94,10 @@ def request_confirm(job: ImportJob, *, user, seen: dict | None) -> ImportJob:
         step=ImportJob.Step.CONFIRM, status=ImportJob.Status.QUEUED, rows_done=0, error="", created_at=timezone.now(),
         started_at=None, heartbeat_at=None, finished_at=None)
     if not claimed:
-        raise expired  # a second click of the same button
+        job.refresh_from_db()
+        if job.step == ImportJob.Step.CONFIRM:
+            return job  # two clicks at once: the other one queued it
+        raise expired
     _enqueue(job)
     job.refresh_from_db()
     return job
@@ -101,6 +106,8 @@ def request_confirm(job: ImportJob, *, user, seen: dict | None) -> ImportJob:
 def retry(job: ImportJob, *, user) -> ImportJob:
     """Queue a failed step again (its upload must still be stored). Raises ValidationError
     otherwise (then the officer uploads the file again)."""
+    if user.pk == job.uploader_id and job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+        return job  # a second click: the first one queued it again
     if user.pk != job.uploader_id or job.status != ImportJob.Status.FAILED:
         raise ValidationError(_("Không thể thử lại lượt nhập này."))
     if not upload_exists(job):
@@ -202,6 +209,7 @@ def run(job_id: int) -> None:
     if not claimed:
         return  # done already, or taken by another worker
     job = ImportJob.objects.select_related("uploader").get(pk=job_id)
+    job.claimed_at = now  # this worker's claim: its outcome is written only on its own run
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             _run(job)
@@ -244,12 +252,20 @@ def _run(job: ImportJob) -> None:
               "rows_done": progress.total, "rows_total": progress.total, "error": ""}
     if job.step == ImportJob.Step.PREVIEW:
         fields["seen"] = preview.seen
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    _mine(job).update(**fields)
+
+
+def _mine(job: ImportJob):
+    """The job's row while it is still this worker's run: running, or marked lost by a page
+    meanwhile (the outcome is then the truth and replaces "lost"), but never once a retry
+    queued it again (that run writes its own outcome)."""
+    claimed_at = getattr(job, "claimed_at", None)
+    rows = ImportJob.objects.filter(pk=job.pk, status__in=(ImportJob.Status.RUNNING, ImportJob.Status.FAILED))
+    return rows.filter(started_at=claimed_at) if claimed_at is not None else rows
 
 
 def _fail(job: ImportJob, message: str) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error=message,
-                                               finished_at=timezone.now())
+    _mine(job).update(status=ImportJob.Status.FAILED, error=message, finished_at=timezone.now())
 
 
 class _Progress:

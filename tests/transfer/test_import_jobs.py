@@ -337,9 +337,10 @@ def test_a_confirm_refused_by_the_version_check_is_shown_on_the_job_page(officer
     assert page.status_code == 200 and not page.context["preview"].applied and page.context["confirm_form"] is None
     assert "“2.3.2” đã được thay đổi sau khi bạn xem trước" in page.content.decode()
     assert snapshot() == before and Score.objects.get(pk=s.pk).self_points == Decimal("0.5")
-    # Confirming again is refused: the token was used.
+    # Confirming again queues nothing: the officer is back on the job's page and its refusal.
     again = client.post(reverse(CONFIRM), fields, follow=True)
-    assert "Phiên xem trước đã hết hạn" in again.content.decode() and len(enqueued()) == 2
+    assert again.redirect_chain[0][0] == job_url(job) and len(enqueued()) == 2
+    assert "“2.3.2” đã được thay đổi sau khi bạn xem trước" in again.content.decode()
 
 
 def test_a_confirm_carrying_another_preview_is_refused(officer, open_period, queued_backend, media):
@@ -422,3 +423,53 @@ def test_the_preview_page_lists_a_bounded_number_of_rows(officer, open_period, q
     html = client.get(job_url(job)).content.decode()
     assert "0 dòng mới, 3 dòng thay đổi" in html and "Trang chỉ liệt kê 2 dòng đầu trong 3 dòng thay đổi" in html
     assert f"<td>{codes[1]}</td>" in html and f"<td>{codes[2]}</td>" not in html
+
+
+# ---- a worker's outcome is written on its own run only --------------------------------------
+
+def _meanwhile(monkeypatch, **values):
+    """Run `values` on the job's row while the worker reads the file (a page marking it lost,
+    an officer retrying it), then let the worker finish."""
+    real = jobs.import_dataset
+
+    def slow(kind, dataset, name, **kwargs):
+        ImportJob.objects.all().update(**values)
+        return real(kind, dataset, name, **kwargs)
+    monkeypatch.setattr(jobs, "import_dataset", slow)
+
+
+def test_a_worker_marked_lost_that_finishes_after_all_writes_its_true_outcome(officer, open_period, queued_backend,
+                                                                              media, monkeypatch):
+    upload(browser(officer), GOOD, "diem.xlsx", open_period)
+    job = ImportJob.objects.get(uploader=officer)
+    _meanwhile(monkeypatch, status=ImportJob.Status.FAILED, error="lost")
+    run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ImportJob.Status.DONE, "") and job.result["rows"]
+
+
+def test_a_worker_whose_job_was_retried_meanwhile_leaves_the_new_run_alone(officer, open_period, queued_backend, media,
+                                                                           monkeypatch):
+    upload(browser(officer), GOOD, "diem.xlsx", open_period)
+    job = ImportJob.objects.get(uploader=officer)
+    _meanwhile(monkeypatch, status=ImportJob.Status.QUEUED, error="", started_at=None, heartbeat_at=None)
+    run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and job.result is None  # the retry's run will write its own
+
+
+def test_a_double_click_on_confirm_or_retry_is_one_click(officer, open_period, queued_backend, media):
+    client = browser(officer)
+    upload(client, GOOD, "diem.xlsx", open_period)
+    job = ImportJob.objects.get(uploader=officer)
+    run(job.pk)
+    fields = confirm_fields(client.get(job_url(job)))
+    first = client.post(reverse(CONFIRM), fields)
+    second = client.post(reverse(CONFIRM), fields, follow=True)
+    assert first["Location"] == job_url(job) and second.redirect_chain[0][0] == job_url(job)
+    assert "hết hạn" not in second.content.decode() and len(enqueued()) == 2
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, error="x")
+    retry_url = reverse("admin:scorecards_score_import_job_retry", args=[job.pk])
+    client.post(retry_url)
+    again = client.post(retry_url, follow=True)
+    assert "Không thể thử lại" not in again.content.decode() and len(enqueued()) == 3
