@@ -39,6 +39,7 @@ from scorecards.transfer import jobs
 from scorecards.transfer.jobs import SCOPE_MODELS
 
 SESSION_KEY = "import_files"
+ANNOUNCED_KEY = "import_jobs_announced"  # the imported jobs whose message this session has shown
 SEEN_SALT = "scorecards.import.seen"
 # Rows of each kind (new, changed, unchanged) the preview page lists: the summary counts them
 # all, and 20 000 rows of HTML would take seconds of a web worker to render (8 MB).
@@ -218,10 +219,12 @@ class TransferAdminMixin(ImportExportMixin):
     def import_job_view(self, request, job_id):
         """The job's page: waiting (reloads itself, with the rows checked so far), failed (the
         reason, a retry when the upload is still there), the preview with its confirm button,
-        or, once imported, the change list with the message."""
+        or, once imported, the change list with the message (the first time; later visits
+        show what was imported, without announcing it again)."""
         job = jobs.expire_if_lost(self._job(request, job_id))
         if job.status == ImportJob.Status.DONE and job.step == ImportJob.Step.CONFIRM and job.result.get("applied"):
-            return self._imported(request, job)
+            if job.pk not in request.session.get(ANNOUNCED_KEY, []):
+                return self._imported(request, job)
         context = {**self.admin_site.each_context(request), **self._transfer_context(request),
                    "title": self.import_title(request), "opts": self.model._meta, "job": job,
                    "job_url": self.transfer_url(request, "import_job", job.pk)}
@@ -290,6 +293,7 @@ class TransferAdminMixin(ImportExportMixin):
         return HttpResponseRedirect(self.transfer_url(request, "import_job", job.pk))
 
     def _imported(self, request, job):
+        request.session[ANNOUNCED_KEY] = (request.session.get(ANNOUNCED_KEY, []) + [job.pk])[-50:]
         preview = jobs.preview_of(job)
         messages.success(request, _("Đã nhập “%(name)s”: %(summary)s") % {"name": job.original_name,
                                                                           "summary": preview.summary()})

@@ -317,6 +317,11 @@ def test_the_confirm_is_queued_and_imports_as_the_uploader(officer, open_period,
     assert "Đã nhập “diem-2026.xlsx”: 0 dòng mới, 1 dòng thay đổi" in client.get(done["Location"]).content.decode()
     job.refresh_from_db()
     assert job.result["applied"] and not jobs.upload_exists(job)
+    # Back on the job's page later: what was imported, not the message again.
+    later = client.get(job_url(job))
+    html = later.content.decode()
+    assert later.status_code == 200 and "Đã nhập" in html and "Đã nhập “diem-2026.xlsx”" not in html
+    assert "Xác nhận nhập" not in html
 
 
 def test_a_confirm_refused_by_the_version_check_is_shown_on_the_job_page(officer, open_period, queued_backend, media):
