@@ -130,7 +130,16 @@ def dashboard(request, period):
         "year_links": _other_years(period, "dashboard"),
         "report_url": period_url("preview", period),
         "pdf_url": period_url("pdf", period),
+        "analysis_links": analysis_links(period),
     })
+
+
+def analysis_links(period) -> list[tuple[str, str]]:
+    """The leaders' analysis pages of a period (issue 15), as (label, url), in conference order."""
+    return [(_("Điểm có thể giành lại"), period_url("winback", period)),
+            (_("Giả định thứ hạng"), period_url("whatif", period)),
+            (_("Tự đánh giá so với thẩm định"), period_url("overclaim", period)),
+            (_("Kế hoạch khắc phục"), period_url("plan", period))]
 
 
 def serve_stored(file, name: str, sha256: str = ""):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from scorecards.choices import OPEN_STATUSES
+from scorecards.choices import FROZEN_STATUSES, OPEN_STATUSES
 from scorecards.filters import WorkspaceFilter
 from scorecards.models import EvaluationPeriod, EvidenceDocument, Score, ScoringSource
 from scorecards.permissions import is_agency_staff
@@ -57,6 +57,7 @@ class WorkspaceView(LoginRequiredMixin, SingleTableMixin, FilterView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = self.title
         ctx["round_scorecards"] = own_round_scorecards(self.request.user)
+        ctx["analysis_periods"] = own_analysis_periods(self.request.user)
         return ctx
 
 
@@ -66,6 +67,15 @@ def own_round_scorecards(user) -> list:
         return []
     return list(EvaluationPeriod.objects.filter(round__isnull=False, subject_id=user.agency_id)
                 .select_related("round", "group").order_by("-year", "-round_id"))
+
+
+def own_analysis_periods(user) -> list:
+    """The national periods whose over-claiming and improvement items an agency's staff read
+    (their own criteria: reports.services.analysis_access), newest first: those whose results are published."""
+    if not is_agency_staff(user):
+        return []
+    return list(EvaluationPeriod.objects.outside_rounds().filter(status__in=FROZEN_STATUSES)
+                .select_related("subject").order_by("-year", "pk")[:3])
 
 
 def home(request, *args, **kwargs):
