@@ -4,7 +4,8 @@ Each page lives at /reports/<year>/<page>/?period=ID (a unit's scorecard of a pr
 round too, by id). `analysis_view(view, need)` resolves the period as the report pages do
 (chooser, 404 page with the year's periods) and the user's share of it
 (reports.services.analysis_access): `need="everything"` (every agency's rows, e.g. points
-to win back), `"others"` (also the other subjects' results: the what-if ranks) or `"own"`
+to win back), `"others"` (the other subjects' results: the what-if ranks; an agency reads the
+public national table but moves only its own criteria) or `"own"`
 (an agency's own rows are enough: over-claiming, improvement plan). The view receives
 `(request, period, audience)`.
 """
@@ -28,7 +29,7 @@ def _admitted(aud, need: str) -> bool:
     if need == "everything":
         return aud.everything
     if need == "others":
-        return aud.everything and aud.sees_others
+        return aud.sees_others
     return True
 
 

@@ -20,7 +20,7 @@ from .views import period_url
 from .views_analysis import analysis_view
 
 
-def _overview_url(period) -> str:
+def overview_url(period) -> str:
     """The overview of the period: the national overview, or the unit's scorecard in a round."""
     if period.round_id:
         return reverse("round_scorecard:detail", args=[period.pk])
@@ -29,7 +29,7 @@ def _overview_url(period) -> str:
 
 def _links(period) -> dict:
     return {
-        "overview_url": _overview_url(period),
+        "overview_url": overview_url(period),
         "winback_url": period_url("winback", period),
         "winback_xlsx_url": period_url("winback_xlsx", period),
         "overclaim_url": period_url("overclaim", period),
