@@ -178,6 +178,43 @@ def _load_national_table(own_province) -> int:
                           ranked_count=r["ranked_count"], is_illustrative=True)
            for r in rows if (r["year"], provinces[r["province"]].pk) not in existing]
     NationalResult.objects.bulk_create(new)
+    return len(new) + _load_national_table_2025(table, provinces, own_province)
+
+
+MERGED_ON = date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: 34 provinces from this day
+
+
+def _load_national_table_2025(table: dict, provinces: dict, own_province) -> int:
+    """The 34 provinces of 2025 (23 formed on 1/7/2025 from 52, with their predecessors,
+    which end the day before; 11 unchanged) and their illustrative 2025 results: the
+    province's own illustrative score plus a fixed offset each, so that it keeps its
+    illustrative ranks (12/34, SIPAS 21/34). Ranks are computed, competition style, on two
+    decimals. Nothing already there is changed. Returns how many results were created."""
+    from scorecards.services.ranking import competition_ranks
+
+    own = NationalResult.objects.filter(year=2025, province=own_province).first()
+    if own is None or own.par_score is None or own.sipas_pct is None:
+        return 0
+    for p in table["provinces_2025"]:
+        province, created = upsert(Province, {"code": p["code"]}, {"name": p["name"], "valid_from": MERGED_ON})
+        if created:
+            province.predecessors.set([provinces[c] for c in p["predecessors"]])
+            Province.objects.filter(code__in=p["predecessors"], valid_to__isnull=True).update(
+                valid_to=MERGED_ON - timedelta(days=1))
+        provinces[p["code"]] = province
+    hundredths = Decimal("0.01")
+    figures = {r["province"]: (min(own.par_score + Decimal(r["par_offset"]), Decimal(100)).quantize(hundredths),
+                               min(own.sipas_pct + Decimal(r["sipas_offset"]), Decimal(100)).quantize(hundredths))
+               for r in table["results_2025"]}
+    everyone = [(own_province.code, own.par_score, own.sipas_pct)] + [(c, par, sipas) for c, (par, sipas) in figures.items()]
+    codes = [c for c, _par, _sipas in everyone]
+    par_ranks = dict(zip(codes, competition_ranks([par for _c, par, _sipas in everyone]), strict=False))
+    sipas_ranks = dict(zip(codes, competition_ranks([sipas for _c, _par, sipas in everyone]), strict=False))
+    existing = set(NationalResult.objects.filter(year=2025).values_list("province__code", flat=True))
+    new = [NationalResult(year=2025, province=provinces[c], par_score=par, par_rank=par_ranks[c], sipas_pct=sipas,
+                          sipas_rank=sipas_ranks[c], ranked_count=len(everyone), is_illustrative=True)
+           for c, (par, sipas) in figures.items() if c not in existing]
+    NationalResult.objects.bulk_create(new)
     return len(new)
 
 

@@ -59,7 +59,7 @@ def test_demo_2024_agency_and_target_rank(period_2024):
     (["--year", "2024", "--sipas", "abc"], "“abc” không phải là số"),
     (["--year", "2024"], "Chọn ít nhất một giả định"),
     (["--year", "2024", "--set", "2.3.2=1", "--target-rank", "3"], "không dùng cùng"),
-    (["--year", "2025", "--set", "1.1.1=1"], "Chưa có bảng kết quả các tỉnh năm 2025"),
+    (["--year", "2026", "--set", "1.3=1"], "Chưa có bảng kết quả các tỉnh năm 2026"),
     (["--year", "1999", "--set", "1.1.1=1"], "Chưa có kỳ đánh giá nào của năm 1999"),
 ])
 def test_bad_input_is_a_command_error(period_2024, args, message):
@@ -75,3 +75,11 @@ def test_exit_code_is_non_zero(period_2024, capsys):
     with pytest.raises(SystemExit) as exc:
         ManagementUtility(["manage.py", "whatif", "--year", "2024", "--set", "2.3.2=9", "--skip-checks"]).execute()
     assert exc.value.code != 0 and "2.3.2 phải từ 0 đến 1" in capsys.readouterr().err
+
+
+def test_2025_is_ranked_among_the_34_provinces(demo, capsys):
+    from django.core.management import call_command
+
+    call_command("whatif", "--year", "2025", "--target-rank", "5")
+    out = capsys.readouterr().out
+    assert "hạng 12/34" in out and "Thứ hạng mục tiêu: 5/34" in out and "/63" not in out

@@ -60,3 +60,30 @@ def test_a_deleted_row_comes_back(demo):
 def test_the_2024_report_stays_published_not_illustrative(period_2024):
     data = assemble(period_2024)
     assert not data.is_illustrative and not data.results_illustrative
+
+
+def test_2025_ranks_the_34_provinces_formed_on_1_july_2025(demo):
+    rows = list(NationalResult.objects.filter(year=2025).select_related("province"))
+    assert len(rows) == 34 and {r.ranked_count for r in rows} == {34} and all(r.is_illustrative for r in rows)
+    par = competition_ranks([r.par_score.quantize(Decimal("0.01")) for r in rows])
+    sipas = competition_ranks([r.sipas_pct for r in rows])
+    for r, p, s in zip(rows, par, sipas, strict=True):
+        assert (r.par_rank, r.sipas_rank) == (p, s), r.province.name
+    own = next(r for r in rows if r.province.code == "dien-bien")
+    assert (own.par_rank, own.sipas_rank) == (12, 21)  # the demo's illustrative 2025 ranks, kept
+    # 23 provinces formed from 52 (Nghị quyết 202/2025/QH15), which ended the day before.
+    formed = [r.province for r in rows if r.province.valid_from]
+    assert len(formed) == 23
+    predecessors = [p for province in formed for p in province.predecessors.all()]
+    assert len(predecessors) == len(set(predecessors)) == 52
+    assert {str(p.valid_to) for p in predecessors} == {"2025-06-30"}
+    ninh_binh = next(p for p in formed if p.name == "Ninh Bình")
+    assert {p.name for p in ninh_binh.predecessors.all()} == {"Ninh Bình", "Hà Nam", "Nam Định"}
+    unchanged = {r.province.code for r in rows if not r.province.valid_from}
+    assert {"dien-bien", "ha-noi", "son-la", "cao-bang"} <= unchanged and len(unchanged) == 11
+
+
+def test_a_second_load_creates_no_2025_row(demo):
+    before = NationalResult.objects.filter(year=2025).count()
+    assert demo_service._load_national_table(Province.objects.get(code="dien-bien")) == 0
+    assert NationalResult.objects.filter(year=2025).count() == before == 34
