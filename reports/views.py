@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scorecards.permissions import can_manage, sees_everything
+from scorecards.services.improvement import plan_rows
 
 from .models import RenderJob, ReportPublication
 from .services import assemble, build_context, filename
@@ -125,7 +126,10 @@ def preview(request, period):
 def dashboard(request, period):
     """Leaders' overview of a year: headline figures, fields against last year, lost points."""
     board = build_dashboard(assemble(period))
+    followup = board.data.followup
+    followup.own = plan_rows(period)  # the overview also shows this year's plan, late items flagged
     return render(request, "reports/dashboard.html", {
+        "followup": followup, "plan_url": period_url("plan", period),
         "board": board, "data": board.data, "par": board.data.par, "sipas": board.data.sipas,
         "year_links": _other_years(period, "dashboard"),
         "report_url": period_url("preview", period),

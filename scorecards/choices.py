@@ -146,3 +146,6 @@ class AuditAction(models.TextChoices):
     ADJUSTMENT_DELETED = "adjustment.deleted", _("Xoá điểm thưởng, điểm trừ")
     ROUND_IMPORTED = "round.imported", _("Nhập dữ liệu đợt đánh giá từ tệp")
     REPORT_PUBLISHED = "report.published", _("Phát hành báo cáo phân tích")
+    PLAN_ITEM_CREATED = "plan.item_created", _("Thêm nhiệm vụ khắc phục")
+    PLAN_ITEM_CHANGED = "plan.item_changed", _("Sửa nhiệm vụ khắc phục")
+    PLAN_PROGRESS_REPORTED = "plan.progress_reported", _("Báo cáo tiến độ khắc phục")

@@ -45,6 +45,8 @@ class ReportData:
     problems: list[str] = field(default_factory=list)  # for staff in the preview, never printed
     is_illustrative: bool = False  # this year's (or the compared year's) figures are illustrative
     results_illustrative: bool = False  # this year's published results are
+    # Last year's improvement plan against this year's results (reports.services.plan_followup).
+    followup: object = None
 
     @property
     def year(self) -> int:
@@ -89,6 +91,8 @@ def _previous_cards(period: EvaluationPeriod, sc: Scorecard, comparison: Compari
 
 
 def assemble(period: EvaluationPeriod) -> ReportData:
+    from .plan_followup import followup_for
+
     """Everything the report prints, for `period` compared with its baseline."""
     record = ReportRecord.objects.filter(period=period).first() or draft_record(period)
     results_by_year: dict[int, NationalResult] = {}
@@ -113,4 +117,5 @@ def assemble(period: EvaluationPeriod) -> ReportData:
         is_illustrative=bool(period.is_illustrative or (results is not None and results.is_illustrative)
                              or comparison.is_illustrative),
         results_illustrative=bool(results is not None and results.is_illustrative),
+        followup=followup_for(period, with_own=False, previous=comparison.periods, card=sc),
     )

@@ -8,7 +8,7 @@ from . import narrative
 from . import numbers as n
 from .assemble import ReportData
 from .charts import field_chart_svg
-from .tables import shortfall_table, sipas_table
+from .tables import followup_line, followup_table, shortfall_table, sipas_table
 from .text_blocks import blocks
 
 
@@ -60,6 +60,8 @@ def build_context(data: ReportData, *, final: bool = False) -> dict:
         "date_line": date_line(data),
         "sipas_table": sipas_table(data),
         "shortfall_table": shortfall_table(data),
+        "followup_table": followup_table(data),
+        "followup_line": followup_line(data),
         "chart_svg": mark_safe(field_chart_svg(data)),  # built from escaped text only
         "blocks": {name: blocks(getattr(record, name)) for name in (
             "sipas_method", "sipas_commentary", "self_assessment_work", "self_assessment_after", "solutions", "recommendations")},

@@ -276,6 +276,9 @@ def _closing_sections(w: Writer, ctx: dict, data: ReportData, draft: bool):
     else:
         _shortfalls(w, ctx, data)
     w.heading(_("4. Một số giải pháp duy trì, cải thiện kết quả Chỉ số cải cách hành chính năm %(next)s và các năm tiếp theo") % {"next": year + 1})
+    if ctx["followup_table"] is not None:
+        w.para(ctx["followup_line"])
+        w.table(ctx["followup_table"], size=11)
     w.blocks(blocks["solutions"], placeholder="heading", draft=draft)
     w.heading(_("5. Kiến nghị, đề xuất"))
     w.blocks(blocks["recommendations"], placeholder="heading", draft=draft)

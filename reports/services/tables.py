@@ -96,3 +96,35 @@ def shortfall_table(data: ReportData) -> Table:
     ], strong=True, kind="total"))
     # "TỔNG ĐIỂM" fits the first column on one line; the reason gets what the numbers leave.
     return Table(headers, rows, [10, 15, 6, 6, 6, 7, 38, 12])
+
+
+def followup_table(data: ReportData) -> Table | None:
+    """Last year's improvement items against this year's points (reports.services.plan_followup),
+    or None when last year had no plan: the report's part 4 opens with it."""
+    followup = data.followup
+    if followup is None or not followup.rows:
+        return None
+    headers = [_("STT"), _("Tiêu chí"), _("Cơ quan chủ trì"), _("Điểm mục tiêu"),
+               _("Điểm đạt năm %(year)s") % {"year": data.year}, _("Đánh giá")]
+    rows = []
+    for number, r in enumerate(followup.rows, 1):
+        name = f"{r.code} {r.name}"
+        if r.current_code and r.current_code != r.code:
+            name += " " + _("(năm %(year)s là %(code)s)") % {"year": data.year, "code": r.current_code}
+        rows.append(TableRow([Cell(f"{number:02d}"), Cell(name), Cell(r.agency), _num(n.points(r.target)),
+                              _num(n.or_dash(r.result)), Cell(r.verdict_label)], kind="row"))
+    return Table(headers, rows, [6, 38, 18, 10, 10, 18])
+
+
+def followup_line(data: ReportData) -> str:
+    """"Kế hoạch khắc phục kết quả năm 2024 có 06 nhiệm vụ: 02 nhiệm vụ đạt mục tiêu, 04 nhiệm
+    vụ chưa đạt." (counts that are 0 left out; "" without a plan)."""
+    followup = data.followup
+    if followup is None or not followup.rows:
+        return ""
+    other = len(followup.rows) - followup.achieved - followup.missed
+    parts = [text % {"n": f"{count:02d}"} for count, text in (
+        (followup.achieved, _("%(n)s nhiệm vụ đạt mục tiêu")), (followup.missed, _("%(n)s nhiệm vụ chưa đạt")),
+        (other, _("%(n)s nhiệm vụ không so sánh được hoặc chưa có điểm thẩm định"))) if count]
+    return _("Kế hoạch khắc phục kết quả năm %(year)s có %(n)s nhiệm vụ: %(parts)s.") % {
+        "year": followup.previous_year, "n": f"{len(followup.rows):02d}", "parts": ", ".join(parts)}

@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .frameworks import Criterion, Framework, ScoringSource
 from .imports import ImportJob
 from .periods import AgencyException, Assignment, EvaluationPeriod
+from .plans import ImprovementItem, ImprovementUpdate, PlanStatus
 from .results import NationalResult, Province
 from .rounds import Adjustment, CouncilMember, GradeBand, Round, SubjectGroup
 from .scores import EvidenceDocument, Score
@@ -13,6 +14,7 @@ from .sipas import SipasExpectation, SipasGroup, SipasIndicator, SipasQuestionna
 __all__ = [
     "Adjustment", "CouncilMember", "GradeBand", "Round", "SubjectGroup", "Agency", "User", "AuditAction", "AuditEvent", "Criterion", "Framework", "ScoringSource",
     "ImportJob",
+    "ImprovementItem", "ImprovementUpdate", "PlanStatus",
     "AgencyException", "Assignment", "EvaluationPeriod", "PeriodStatus", "NationalResult", "Province",
     "EvidenceDocument", "Score", "ScoreState", "SipasExpectation", "SipasGroup",
     "SipasIndicator", "SipasQuestionnaire", "SipasSection", "SipasValue",

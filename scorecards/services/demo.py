@@ -155,6 +155,10 @@ def load_demo(password: str | None = None, stdout=None, rounds: bool = True) -> 
     from reports.demo import load_report_demo
 
     load_report_demo(data)
+
+    from scorecards.services.demo_plans import load_demo_plans
+
+    load_demo_plans()
     return created_passwords
 
 

@@ -1,5 +1,6 @@
 """The leaders' overview: the year's headline figures, fields against last year, and where
 points were lost, by criterion and by lead agency; all from the same data as the report."""
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.services import assemble
 from reports.services.dashboard import build_dashboard
-from scorecards.models import Assignment, Criterion, Score, ScoringSource
+from scorecards.models import Agency, Assignment, Criterion, ImprovementItem, Score, ScoringSource
 from tests.reports.builders import build_report_case
 from tests.reports.helpers import html_text, table_rows
 
@@ -108,6 +109,11 @@ def test_query_count_does_not_grow_with_the_framework(officer, client_for, perio
     large = build_report_case(scale=5)
     assert (Criterion.objects.filter(framework=large.framework).leaves().count()
             >= 5 * Criterion.objects.filter(framework=period_2024.framework).leaves().count())
+    # Both periods hold an improvement plan (the demo's 2024 one; one item here): its items
+    # and their scores are read once, however many there are.
+    leaf = Criterion.objects.filter(framework=large.framework).leaves().first()
+    ImprovementItem.objects.create(period=large, criterion=leaf, agency=Agency.objects.first(), target_points=leaf.max_points,
+                                   actions="x", deadline=datetime.date(2025, 6, 30))
     client = client_for(officer)
     client.get(f"{URL}?period={period_2024.pk}")  # warm the session
 
@@ -116,4 +122,4 @@ def test_query_count_does_not_grow_with_the_framework(officer, client_for, perio
             assert client.get(f"{URL}?period={period.pk}").status_code == 200
         return len(ctx.captured_queries)
 
-    assert count(period_2024) == count(large) <= 20
+    assert count(period_2024) == count(large) <= 21
