@@ -80,3 +80,22 @@ def test_a_bad_period_is_a_vietnamese_404(officer, period_2024, query):
     response = _get(_own_page, officer, 2024, query)
     assert response.status_code == 404
     assert "Mã kỳ đánh giá" in response.content.decode() or "Không có kỳ đánh giá" in response.content.decode()
+
+
+def test_a_published_round_scorecard_links_its_analysis(dept_period, dept_user, chair):
+    from django.test import Client
+    from django.urls import reverse
+
+    from scorecards.models import EvaluationPeriod
+
+    EvaluationPeriod.objects.filter(pk=dept_period.pk).update(status="published")
+    url = reverse("round_scorecard:detail", args=[dept_period.pk])
+    for user, sees_whatif in ((dept_user, False), (chair, True)):
+        client = Client()
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert "data-analysis-links" in html
+        assert (f"/reports/{dept_period.year}/gia-dinh/?period={dept_period.pk}" in html) is sees_whatif
+        for page in ("diem-gianh-lai", "tu-danh-gia-cao", "ke-hoach"):
+            link = f"/reports/{dept_period.year}/{page}/?period={dept_period.pk}"
+            assert link in html and client.get(link).status_code == 200
