@@ -6,8 +6,8 @@ progress report (one with an evidence file). The illustrative 2025 overview then
 target against the 2025 result through the framework mapping: 7.3.4 became 3.4 (moved) and
 5.6 was renamed, and both still compare.
 
-Written through scorecards.services.improvement (rights, audit) as the demo's Sở Nội vụ
-officer (sonoivu) and the agencies' own staff where the demo has them. Idempotent: an item
+Written through scorecards.services.improvement (rights, audit) as the demo's loader
+account (Sở Nội vụ, inactive), so that no real user is named for what the demo made up. Idempotent: an item
 that exists (period, criterion, agency) is left as it is.
 """
 from __future__ import annotations
@@ -18,26 +18,25 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from scorecards.models import Agency, Criterion, EvaluationPeriod, ImprovementItem, PlanStatus, User
+from scorecards.models import Agency, Criterion, EvaluationPeriod, ImprovementItem, PlanStatus
 
-# code, agency code, target, actions, deadline, (status, note, reporter username or None, with file)
+# code, agency code, target, actions, deadline, (status, note, with an evidence file)
 ITEMS = [
     ("2.3.2", "so-tu-phap", "1", "Rà soát, xử lý dứt điểm các văn bản trái pháp luật do cơ quan có thẩm quyền kiến nghị; "
      "báo cáo kết quả xử lý trước thời hạn.", dt.date(2025, 6, 30),
-     (PlanStatus.IN_PROGRESS, "Đã xử lý 3/5 văn bản được kiến nghị; 2 văn bản đang lấy ý kiến.", "sotuphap", False)),
+     (PlanStatus.IN_PROGRESS, "Đã xử lý 3/5 văn bản được kiến nghị; 2 văn bản đang lấy ý kiến.", False)),
     ("5.6", "so-noi-vu", "0.28", "Đôn đốc các xã bố trí cán bộ, công chức cấp xã đạt chuẩn; tổng hợp tỷ lệ đạt chuẩn.",
-     dt.date(2025, 9, 30), (PlanStatus.DONE, "Tỷ lệ cán bộ, công chức cấp xã đạt chuẩn tăng so với năm 2024.", None, False)),
+     dt.date(2025, 9, 30), (PlanStatus.DONE, "Tỷ lệ cán bộ, công chức cấp xã đạt chuẩn tăng so với năm 2024.", False)),
     ("6.3.1", "so-tai-chinh", "0.25", "Giao quyền tự chủ tài chính cho các đơn vị sự nghiệp công lập đủ điều kiện.",
-     dt.date(2025, 12, 31), (PlanStatus.FAILED, "Các đơn vị chưa đủ điều kiện tự bảo đảm chi thường xuyên trong năm 2025.",
-                             "sotaichinh", False)),
+     dt.date(2025, 12, 31), (PlanStatus.FAILED, "Các đơn vị chưa đủ điều kiện tự bảo đảm chi thường xuyên trong năm 2025.", False)),
     ("7.3.4", "so-thong-tin-va-truyen-thong", "0.625", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Trung tâm "
      "Phục vụ hành chính công và các sở, ngành.", dt.date(2025, 9, 30),
-     (PlanStatus.DONE, "Hoàn thành số hóa hồ sơ tiếp nhận từ quý III/2025.", None, True)),
+     (PlanStatus.DONE, "Hoàn thành số hóa hồ sơ tiếp nhận từ quý III/2025.", True)),
     ("7.3.6", "so-thong-tin-va-truyen-thong", "1.5", "Tăng tỷ lệ hồ sơ trực tuyến toàn trình: hướng dẫn người dân nộp hồ sơ "
      "trực tuyến tại bộ phận một cửa.", dt.date(2025, 12, 31),
-     (PlanStatus.DONE, "Đã triển khai hướng dẫn tại bộ phận một cửa các cấp.", None, False)),
+     (PlanStatus.DONE, "Đã triển khai hướng dẫn tại bộ phận một cửa các cấp.", False)),
     ("8.4", "so-tai-chinh", "1", "Tăng cường quản lý thu, chống thất thu ngân sách; phấn đấu thu vượt dự toán.",
-     dt.date(2025, 12, 31), (PlanStatus.DONE, "Thu ngân sách đạt dự toán Trung ương giao.", "sotaichinh", False)),
+     dt.date(2025, 12, 31), (PlanStatus.DONE, "Thu ngân sách đạt dự toán Trung ương giao.", False)),
 ]
 
 DEMO_PDF = b"%PDF-1.4\n% Bao cao ket qua so hoa ho so (minh hoa)\n%%EOF\n"
@@ -48,15 +47,18 @@ def load_demo_plans() -> int:
     """Create the demo plan of Điện Biên 2024 where missing; returns how many items were created."""
     from scorecards.services import improvement
 
+    from scorecards.services.demo_rounds import demo_loader
+
     period = EvaluationPeriod.objects.for_year(2024).filter(round__isnull=True).select_related("framework").first()
-    officer = User.objects.filter(username="sonoivu").first()
-    if period is None or officer is None:
+    if period is None:
         return 0
+    # Every write is the demo loader's (Sở Nội vụ, inactive): no real officer or agency user
+    # is shown in the audit log doing what the demo made up.
+    officer = demo_loader()
     criteria = {c.code: c for c in Criterion.objects.filter(framework_id=period.framework_id)}
     agencies = {a.code: a for a in Agency.objects.all()}
-    users = {u.username: u for u in User.objects.filter(username__in=[i[5][2] for i in ITEMS if i[5][2]])}
     created = 0
-    for code, agency_code, target, actions, deadline, (status, note, reporter, with_file) in ITEMS:
+    for code, agency_code, target, actions, deadline, (status, note, with_file) in ITEMS:
         criterion, agency = criteria.get(code), agencies.get(agency_code)
         if criterion is None or agency is None:
             continue
@@ -64,9 +66,8 @@ def load_demo_plans() -> int:
             continue
         item = improvement.create_item(period.pk, criterion.pk, actor=officer, agency_id=agency.pk,
                                        target_points=Decimal(target), actions=actions, deadline=deadline)
-        actor = users.get(reporter) if reporter else officer
         upload = SimpleUploadedFile("bao-cao-ket-qua.pdf", DEMO_PDF, "application/pdf") if with_file else None
-        improvement.report_progress(item.pk, actor=actor or officer, version=item.version, status=status, note=note,
+        improvement.report_progress(item.pk, actor=officer, version=item.version, status=status, note=note,
                                     uploaded=upload)
         created += 1
     return created
