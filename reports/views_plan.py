@@ -9,9 +9,12 @@
 - /reports/<year>/ke-hoach/tep/<id>/ ("plan_evidence"): a progress report's evidence file,
   for whoever reads its item (improvement.can_read).
 """
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -55,6 +58,11 @@ class ItemForm(forms.Form):
         else:
             del self.fields["criterion"]
             self.fields["target_points"].help_text = ""
+            # An item's edit form shows every value: a field emptied is a mistake, never "keep".
+            for name, message in (("target_points", _("Nhập điểm mục tiêu.")), ("actions", _("Nhập nhiệm vụ, giải pháp.")),
+                                  ("deadline", _("Nhập thời hạn hoàn thành (ngày/tháng/năm)."))):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
 
 
 class ProgressForm(forms.Form):
@@ -65,8 +73,13 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _agencies():
-    return list(Agency.objects.filter(is_active=True).exclude(kind=Agency.Kind.PROVINCE).order_by("order", "name"))
+def _agencies(period):
+    """The agencies an item may go to (the service checks the same rule: improvement._clean_agency):
+    the unit itself on a round's scorecard, else those still working in the plan's year."""
+    if period.round_id:
+        return [period.subject]
+    working = Q(ended_on__isnull=True) | Q(ended_on__gte=dt.date(period.year + 1, 12, 31))
+    return list(Agency.objects.filter(working, is_active=True).exclude(kind=Agency.Kind.PROVINCE).order_by("order", "name"))
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -89,7 +102,7 @@ def _item_of(period, raw) -> ImprovementItem:
 def _create(request, period):
     if not can_manage(request.user):
         raise PermissionDenied
-    form = ItemForm(request.POST, losses=improvement.loss_choices(period), agencies=_agencies())
+    form = ItemForm(request.POST, losses=improvement.loss_choices(period), agencies=_agencies(period))
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -107,7 +120,7 @@ def _create(request, period):
 def _update(request, item):
     if not can_manage(request.user):
         raise PermissionDenied
-    form = ItemForm(request.POST, agencies=_agencies(), new=False)
+    form = ItemForm(request.POST, agencies=_agencies(item.period), new=False)
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -177,7 +190,7 @@ def plan(request, period, audience):
     board = improvement.plan_rows(period, audience, agency_id=agency_filter, status=status_filter or None,
                                   with_updates=True)
     manager = can_manage(request.user)
-    agencies = _agencies() if manager else []
+    agencies = _agencies(period) if manager else []
     rows = []
     for row in board.rows:
         item = row.item

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from scorecards.models import Agency, Criterion, EvaluationPeriod, ImprovementItem, PlanStatus
 
+# The agency is the one working in 2025 (Sở Thông tin và Truyền thông merged into Sở Khoa học và Công nghệ).
 # code, agency code, target, actions, deadline, (status, note, with an evidence file)
 ITEMS = [
     ("2.3.2", "so-tu-phap", "1", "Rà soát, xử lý dứt điểm các văn bản trái pháp luật do cơ quan có thẩm quyền kiến nghị; "
@@ -29,10 +30,10 @@ ITEMS = [
      dt.date(2025, 9, 30), (PlanStatus.DONE, "Tỷ lệ cán bộ, công chức cấp xã đạt chuẩn tăng so với năm 2024.", False)),
     ("6.3.1", "so-tai-chinh", "0.25", "Giao quyền tự chủ tài chính cho các đơn vị sự nghiệp công lập đủ điều kiện.",
      dt.date(2025, 12, 31), (PlanStatus.FAILED, "Các đơn vị chưa đủ điều kiện tự bảo đảm chi thường xuyên trong năm 2025.", False)),
-    ("7.3.4", "so-thong-tin-va-truyen-thong", "0.625", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Trung tâm "
+    ("7.3.4", "so-khoa-hoc-va-cong-nghe", "0.625", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Trung tâm "
      "Phục vụ hành chính công và các sở, ngành.", dt.date(2025, 9, 30),
      (PlanStatus.DONE, "Hoàn thành số hóa hồ sơ tiếp nhận từ quý III/2025.", True)),
-    ("7.3.6", "so-thong-tin-va-truyen-thong", "1.5", "Tăng tỷ lệ hồ sơ trực tuyến toàn trình: hướng dẫn người dân nộp hồ sơ "
+    ("7.3.6", "so-khoa-hoc-va-cong-nghe", "1.5", "Tăng tỷ lệ hồ sơ trực tuyến toàn trình: hướng dẫn người dân nộp hồ sơ "
      "trực tuyến tại bộ phận một cửa.", dt.date(2025, 12, 31),
      (PlanStatus.DONE, "Đã triển khai hướng dẫn tại bộ phận một cửa các cấp.", False)),
     ("8.4", "so-tai-chinh", "1", "Tăng cường quản lý thu, chống thất thu ngân sách; phấn đấu thu vượt dự toán.",

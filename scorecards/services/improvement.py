@@ -130,11 +130,23 @@ def _clean_target(value, criterion: Criterion, reached: Decimal) -> Decimal:
     return value
 
 
-def _clean_text(value, name: str, label: str) -> str:
+# The longest text an item or a progress report holds (characters): a plan's cell, not a
+# report; beyond it the board and the annex would stop being readable (and cheap to print).
+MAX_TEXT = 2000
+
+
+def _clean_text(value, name: str, label: str, *, required: bool = True) -> str:
     text = (value or "").replace("\r\n", "\n").strip()
-    if not text:
+    if not text and required:
         raise ValidationError({name: _("Nhập %(label)s.") % {"label": label}})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({name: _("%(label)s dài %(n)s ký tự, quá %(max)s ký tự: hãy viết gọn, chi tiết để trong tài "
+                                       "liệu kiểm chứng.") % {"label": label[:1].upper() + label[1:], "n": len(text),
+                                                              "max": MAX_TEXT}})
     return text
+
+
+MAX_PLAN_YEARS = 3  # a plan answers next year's index; a deadline past three years is a typing slip
 
 
 def _clean_deadline(value, period: EvaluationPeriod) -> dt.date:
@@ -146,14 +158,39 @@ def _clean_deadline(value, period: EvaluationPeriod) -> dt.date:
         raise ValidationError({"deadline": _("Kế hoạch khắc phục kết quả năm %(year)s thực hiện từ năm %(next)s: thời hạn "
                                              "%(date)s quá sớm.") % {"year": period.year, "next": period.year + 1,
                                                                     "date": value.strftime("%d/%m/%Y")}})
+    if value.year > period.year + MAX_PLAN_YEARS:
+        raise ValidationError({"deadline": _("Thời hạn %(date)s quá xa: kế hoạch khắc phục kết quả năm %(year)s hoàn thành "
+                                             "chậm nhất năm %(last)s.") % {"date": value.strftime("%d/%m/%Y"),
+                                                                          "year": period.year,
+                                                                          "last": period.year + MAX_PLAN_YEARS}})
+    # A deadline already past is allowed: a plan adopted at the conference may be entered
+    # later; the item is then shown late at once (ImprovementItem.is_late).
     return value
 
 
-def _clean_agency(agency_id) -> Agency:
+def _clean_agency(agency_id, period: EvaluationPeriod) -> Agency:
+    """The responsible agency: one that still works in the plan's year (the year after the
+    period's; an ended one is named with its successor), and on a unit's scorecard of a
+    province's round the unit itself (only its staff read that scorecard)."""
     agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
     if agency is None:
         raise ValidationError({"agency_id": _("Chọn cơ quan chủ trì.")})
+    if period.round_id and agency.pk != period.subject_id:
+        raise ValidationError({"agency_id": _("Phiếu của %(unit)s: nhiệm vụ khắc phục do chính đơn vị chủ trì.") % {
+            "unit": period.subject}})
+    if not agency.answers_for(period.year + 1):
+        successor = agency.successor_in(period.year + 1)
+        raise ValidationError({"agency_id": _("%(agency)s không còn hoạt động trong năm %(year)s%(then)s.") % {
+            "agency": agency, "year": period.year + 1,
+            "then": _(": giao cho %(s)s") % {"s": successor} if successor.pk != agency.pk else ""}})
     return agency
+
+
+def plan_agency(score: Score, period: EvaluationPeriod) -> Agency | None:
+    """Who an item answers to by default: the score's lead agency, or the agency that took
+    over its work for the plan's year (Sở Thông tin và Truyền thông → Sở Khoa học và Công nghệ)."""
+    agency = score.responsible_agency
+    return agency.successor_in(period.year + 1) if agency is not None else None
 
 
 def prefill(period: EvaluationPeriod, criterion_id: int) -> dict:
@@ -163,11 +200,12 @@ def prefill(period: EvaluationPeriod, criterion_id: int) -> dict:
     if criterion is None:
         raise ValidationError(_("Không tìm thấy tiêu chí #%(id)s.") % {"id": criterion_id})
     score = _loss(period, criterion)
-    return {"agency_id": score.responsible_agency_id, "target_points": criterion.max_points}
+    agency = plan_agency(score, period)
+    return {"agency_id": agency.pk if agency else None, "target_points": criterion.max_points}
 
 
 def _values(item) -> dict:
-    return {"agency": str(item.agency), "target_points": str(item.target_points), "actions": item.actions,
+    return {"agency": str(item.agency), "target_points": str(Decimal(item.target_points).quantize(Decimal("0.001"))), "actions": item.actions,
             "deadline": item.deadline.isoformat() if item.deadline else None, "status": item.status}
 
 
@@ -197,10 +235,11 @@ def create_item(period_id: int, criterion_id: int, *, actor, agency_id: int | No
         raise ValidationError({"criterion_id": _("Chọn tiêu chí bị mất điểm.")})
     score = _loss(period, criterion)
     if agency_id is None:
-        agency_id = score.responsible_agency_id
+        agency = plan_agency(score, period)
+        agency_id = agency.pk if agency else None
     errors = {}
     item = ImprovementItem(period=period, criterion=criterion, created_by=actor, updated_by=actor)
-    for name, check in (("agency_id", lambda: _clean_agency(agency_id)),
+    for name, check in (("agency_id", lambda: _clean_agency(agency_id, period)),
                         ("target_points", lambda: _clean_target(
                             criterion.max_points if target_points is None else target_points, criterion, score.final_points)),
                         ("actions", lambda: _clean_text(actions, "actions", _("nhiệm vụ, giải pháp"))),
@@ -244,7 +283,7 @@ def update_item(item_id: int, *, actor, version, agency_id=None, target_points=N
     errors = {}
     checks = []
     if agency_id is not None:
-        checks.append(("agency", lambda: _clean_agency(agency_id)))
+        checks.append(("agency", lambda: _clean_agency(agency_id, item.period)))
     if target_points is not None:
         checks.append(("target_points", lambda: _clean_target(target_points, item.criterion, reached or Decimal(0))))
     if actions is not None:
@@ -297,7 +336,7 @@ def report_progress(item_id: int, *, actor, version, status: str, note: str = ""
             "agency": item.agency})
     _check_version(item, version)
     status = _clean_status(status)
-    note = (note or "").replace("\r\n", "\n").strip()
+    note = _clean_text(note, "note", _("kết quả thực hiện"), required=False)
     checked = check_upload(uploaded) if uploaded is not None else None
     if not note and checked is None:
         raise ValidationError({"note": _("Nhập kết quả thực hiện hoặc đính kèm tài liệu kiểm chứng.")})

@@ -123,8 +123,10 @@ def test_officer_creates_from_the_form_and_bad_input_changes_nothing(client_for,
                                         "actions": "Giải ngân.", "deadline": "31/12/2025"})
     assert r.status_code == 302
     item = ImprovementItem.objects.get()
-    lead = Score.objects.get(period=period_2024, criterion=c).responsible_agency_id
-    assert (item.target_points, item.agency_id, item.deadline) == (Decimal("0.9"), lead, dt.date(2025, 12, 31))
+    # 6.1.1's 2024 lead (Sở Kế hoạch và Đầu tư) ended on 28/02/2025: the plan goes to its successor.
+    lead = Score.objects.get(period=period_2024, criterion=c).responsible_agency
+    assert lead.ended_on and lead.successor_id
+    assert (item.target_points, item.agency_id, item.deadline) == (Decimal("0.9"), lead.successor_id, dt.date(2025, 12, 31))
 
 
 def test_a_stale_edit_is_refused_on_the_page(client_for, officer, period_2024, items):

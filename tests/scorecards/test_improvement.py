@@ -98,7 +98,7 @@ def test_update_checks_the_version_and_audits_the_changes(item, officer):
     assert changed.version == 2 and changed.target_points == Decimal("0.9")
     event = AuditEvent.objects.get(action=AuditAction.PLAN_ITEM_CHANGED)
     assert event.actor == officer
-    assert event.data["changes"]["target_points"] == ["1.000", "0.9"]
+    assert event.data["changes"]["target_points"] == ["1.000", "0.900"]
     assert event.data["changes"]["deadline"] == ["2025-06-30", "2025-09-30"]
     with pytest.raises(ValidationError, match="vừa được .* sửa lúc"):
         improvement.update_item(item.pk, actor=officer, version=1, actions="Bản cũ ghi đè.")
