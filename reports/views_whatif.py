@@ -40,7 +40,7 @@ def whatif_page(request, period, audience):
     if chosen or agency or sipas:
         max_of = {r.code: r.max_points for r in losses}
         try:
-            projection = project(period, {code: t if t is not None else max_of.get(code, "") for code, t in targets.items()},
+            projection = project(period, {code: t if t is not None else max_of.get(code) for code, t in targets.items()},
                                  agency=agency, sipas_pct=sipas, audience=restricted)
         except WhatIfError as exc:
             errors.append(str(exc))

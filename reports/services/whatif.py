@@ -139,6 +139,24 @@ class Projection:
 
 
 @dataclass
+class PlanStep:
+    """One loss the inverse plan wins back (a reports.services.winback.LossRow) and the points
+    it takes it to: its maximum, or less for the last one, so the plan wins back no more than
+    the rank needs."""
+
+    loss: object
+    target: Decimal
+
+    @property
+    def gain(self) -> Decimal:
+        return self.target - self.loss.appraised
+
+    @property
+    def partial(self) -> bool:
+        return self.target < self.loss.max_points
+
+
+@dataclass
 class Need:
     """The fewest points to reach `target_rank` and a plan of lost points that gets them."""
 
@@ -152,7 +170,7 @@ class Need:
     points_alone: Decimal | None  # to stand above the threshold alone (one more cent / thousandth)
     threshold: Decimal | None  # score of the competitor now at place `target_rank` among the others
     holders: list[Competitor] = field(default_factory=list)  # competitors at the threshold
-    plan: list = field(default_factory=list)  # reports.services.winback.LossRow, in the order taken
+    plan: list = field(default_factory=list)  # PlanStep, in the order taken
     plan_gain: Decimal = ZERO  # raw points the plan wins back
     covered: bool = True  # whether the plan reaches the target rank
     projection: Projection | None = None  # the projection of the plan (or of every decidable loss)
@@ -197,7 +215,7 @@ def find_agency(value) -> Agency:
     if isinstance(value, Agency):
         return value
     text = str(value).strip()
-    agency = Agency.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    agency = Agency.objects.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
     agency = agency or Agency.objects.filter(code=text).first()
     if agency is None:
         raise WhatIfError(_("Không có cơ quan “%(value)s” (nhập mã hoặc số hiệu của cơ quan).") % {"value": text[:40]})
@@ -329,7 +347,9 @@ def _changes(st: _Standing, targets, agency, sipas_pct, audience) -> list[Change
                     "code": code, "list": ", ".join(children[:8]) + ("…" if len(children) > 8 else "")})
             raise WhatIfError(_("Không có tiêu chí “%(code)s” trong bộ chỉ số %(fw)s.") % {
                 "code": code[:30], "fw": st.period.framework.code})
-        points = raw if isinstance(raw, Decimal) else parse_number(raw, _("Điểm của tiêu chí %(code)s") % {"code": code})
+        # No target given (a criterion ticked on the page): its maximum.
+        points = row.max_points if raw is None or (isinstance(raw, str) and not raw.strip()) else \
+            raw if isinstance(raw, Decimal) else parse_number(raw, _("Điểm của tiêu chí %(code)s") % {"code": code})
         if points != quantize(points, 3):
             raise WhatIfError(_("Điểm của tiêu chí %(code)s có nhiều nhất 3 chữ số thập phân.") % {"code": code})
         if not ZERO <= points <= row.max_points:
@@ -400,6 +420,23 @@ def project(period, targets: dict | None = None, *, agency=None, sipas_pct=None,
     return _project(st, _changes(st, targets, agency, sipas_pct, audience))
 
 
+def _least_target(st, before: list, row, rank: int, goal: Decimal | None) -> Decimal:
+    """The fewest points (thousandths) `row` must reach, after the changes `before`, for the
+    projected total to reach `goal` (the threshold: not a figure that only rounds up to it)
+    and the rank to be ≤ `rank` (its maximum reaches both: the caller checked)."""
+    unit = Decimal("0.001")
+    low = int((row.appraised or ZERO) / unit)
+    high = int(row.max_points / unit)
+    while low < high:
+        middle = (low + high) // 2
+        total = st.total(before + [_change(row, middle * unit)])
+        if st.rank_of(total) <= rank and (goal is None or total >= goal):
+            high = middle
+        else:
+            low = middle + 1
+    return high * unit
+
+
 def points_needed(period, target_rank, *, audience=None) -> Need:
     """The fewest points that bring `period` to rank ≤ `target_rank` (1..ranked_count), and a
     plan of lost points that wins them back.
@@ -410,8 +447,9 @@ def points_needed(period, target_rank, *, audience=None) -> Need:
     Plan ("cheapest recurring losses first"): the decidable losses of
     reports.services.winback.win_back (evidence, then monitoring — survey and SIPAS points
     are not the province's to decide), recurring before non-recurring, then the largest loss
-    first (fewest criteria), then framework order; taken whole (each leaf to its maximum)
-    until the projected rank reaches the target. When every decidable loss is not enough,
+    first (fewest criteria), then framework order; each leaf to its maximum until the
+    projected rank reaches the target, the last one only as far as needed (`PlanStep`), so
+    the plan wins back the fewest points. When every decidable loss is not enough,
     `covered` is False and `projection` says how far they get. Raises WhatIfError."""
     from reports.services.winback import win_back
 
@@ -419,7 +457,7 @@ def points_needed(period, target_rank, *, audience=None) -> Need:
     rank = target_rank if isinstance(target_rank, int) else None
     if rank is None:
         text = str(target_rank).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise WhatIfError(_("Thứ hạng mục tiêu “%(value)s” không phải là số nguyên.") % {"value": text[:20]})
         rank = int(text)
     if not 1 <= rank <= st.ranked_count:
@@ -447,10 +485,13 @@ def points_needed(period, target_rank, *, audience=None) -> Need:
     chosen, changes = [], []
     for _i, loss in losses:
         row = by_id[loss.criterion_id]
-        chosen.append(loss)
         changes.append(_change(row, row.max_points))
         if st.rank_of(st.total(changes)) <= rank:
+            # The last loss only as far as the rank needs: the fewest points, not whole criteria.
+            changes[-1] = _change(row, _least_target(st, changes[:-1], row, rank, threshold))
+            chosen.append(PlanStep(loss, changes[-1].target))
             break
+        chosen.append(PlanStep(loss, row.max_points))
     need.plan = chosen
     need.plan_gain = sum((c.gain for c in changes), ZERO)
     need.projection = _project(st, changes)

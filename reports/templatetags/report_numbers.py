@@ -13,6 +13,12 @@ def signed(value):
 
 
 @register.filter
+def signed_points(value):
+    """A change in points with its sign, to three places as points are kept: +0,039; -1,5."""
+    return "–" if value is None or value == "" else numbers.signed(value, numbers.points)
+
+
+@register.filter
 def rank_move(places_gained):
     """Places gained (positive) or lost (negative): "tăng 09 bậc", "giảm 15 bậc"."""
     return "" if places_gained is None or places_gained == "" else numbers.rank_move(places_gained)

@@ -232,18 +232,21 @@ def test_points_needed_shares_the_rank_of_the_province_there(losses):
     assert (need.threshold, need.points, need.points_alone) == (D("80.50"), D("0.50"), D("0.51"))
     assert names(need.holders) == ["B"] and any("đồng hạng với B" in n for n in need.notes)
     # Evidence first, recurring first: 1.1.2 (0,75, recurring) before 1.1.1 (1, not recurring).
-    assert [r.code for r in need.plan] == ["1.1.2"] and need.plan_gain == D("0.75") and need.covered
-    assert need.projection.projected == D("80.750") and need.projection.projected_rank == 2
+    # 1.1.2 only as far as needed: 0,50 of its 0,75 (the fewest points, sharing 2nd place with B).
+    assert [s.loss.code for s in need.plan] == ["1.1.2"] and need.plan_gain == D("0.50") and need.covered
+    assert need.plan[0].partial and need.plan[0].target == need.plan[0].loss.appraised + D("0.50")
+    assert need.projection.projected == D("80.500") and need.projection.projected_rank == 2
 
 
 def test_the_plan_takes_evidence_then_monitoring_and_never_survey(losses):
     need = points_needed(losses, 1)  # A: 81,00 → 1,00 needed
     assert need.points == D("1.00")
-    assert [r.code for r in need.plan] == ["1.1.2", "1.1.1"] and need.plan_gain == D("1.75")
+    assert [s.loss.code for s in need.plan] == ["1.1.2", "1.1.1"] and need.plan_gain == D("1.00")
+    assert [s.partial for s in need.plan] == [False, True]  # 0,75 whole, then 0,25 of 1.1.1
     assert need.projection.projected_rank == 1 and need.covered
     NationalResult.objects.filter(year=2030, province__name="A").update(par_score=D("83.00"))
     need = points_needed(losses, 1)  # 3,00 needed; every decidable loss: 0,75 + 1 + 1 = 2,75
-    assert [r.code for r in need.plan] == ["1.1.2", "1.1.1", "2.1.1"] and need.plan_gain == D("2.75")
+    assert [s.loss.code for s in need.plan] == ["1.1.2", "1.1.1", "2.1.1"] and need.plan_gain == D("2.75")
     assert not need.covered and need.projection.projected == D("82.750") and need.projection.projected_label == "2/5"
     assert any("chưa đủ để lên hạng 1/5" in n for n in need.notes)
 
@@ -254,7 +257,7 @@ def test_a_rank_already_reached_needs_nothing(losses):
     assert points_needed(losses, 5).threshold is None  # the last place: only four others
 
 
-@pytest.mark.parametrize("rank", [0, 6, "abc", "-1"])
+@pytest.mark.parametrize("rank", [0, 6, "abc", "-1", "²"])
 def test_a_target_rank_outside_1_to_n_is_refused(losses, rank):
     with pytest.raises(WhatIfError, match="từ 1 đến 5|không phải là số nguyên"):
         points_needed(losses, rank)
@@ -275,7 +278,8 @@ def test_demo_2024_points_for_top_10_are_the_10th_others_score(period_2024):
     need = points_needed(period_2024, 10)
     assert need.points == others[9] - D("88.23")
     assert need.covered == (need.projection.projected_rank <= 10)
-    assert all(r.decidable for r in need.plan)
+    assert all(s.loss.decidable for s in need.plan)
+    assert need.plan_gain == need.points  # no more than needed (the last criterion only in part)
 
 
 def test_module_docstring_names_the_rules():
@@ -334,3 +338,30 @@ def test_agency_staff_read_the_table_but_move_only_their_criteria(client_for, tu
 
 def test_outsiders_are_refused(client_for, outsider, period_2024):
     assert _page(client_for, outsider, period_2024).status_code == 403
+
+
+def test_a_criterion_ticked_without_a_target_goes_to_its_maximum_or_is_named(officer, tuphap, period_2024):
+    from django.test import Client
+
+    from reports.views import period_url
+
+    url = period_url("whatif", period_2024)
+    c = Client()
+    c.force_login(officer)
+    html = c.get(url + "&c=8.2").content.decode()
+    assert 'data-change="8.2"' in html and "không phải là số" not in html
+    c.force_login(tuphap)
+    html = c.get(url + "&c=8.2").content.decode()  # another agency's criterion
+    assert "do cơ quan khác chủ trì" in html and "không phải là số" not in html
+
+
+@pytest.mark.parametrize("rank", ["²", "１０"])
+def test_a_digit_like_rank_is_a_message_not_an_error_page(officer, period_2024, rank):
+    from django.test import Client
+
+    from reports.views import period_url
+
+    c = Client()
+    c.force_login(officer)
+    response = c.get(period_url("whatif", period_2024), {"rank": rank, "period": period_2024.pk})
+    assert response.status_code == 200 and "không phải là số nguyên" in response.content.decode()

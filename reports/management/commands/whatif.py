@@ -66,7 +66,7 @@ class Command(BaseCommand):
             self._out(_("  %(code)s %(name)s [%(channel)s]: %(old)s → %(new)s / %(max)s, %(gain)s điểm") % {
                 "code": c.code, "name": c.name, "channel": c.channel_label, "old": fmt.points(c.appraised),
                 "new": fmt.points(c.target), "max": fmt.points(c.max_points), "gain": fmt.signed(c.gain, fmt.points)})
-        self._out(_("Tổng điểm tăng: %(gain)s") % {"gain": fmt.signed(p.gain, fmt.points)})
+        self._out(_("Tổng điểm tăng: %(gain)s") % {"gain": fmt.signed(p.total_change, fmt.points)})
         self._out(_("Tổng điểm dự kiến: %(total)s") % {"total": fmt.points(p.projected)})
         self._out(_("Thứ hạng dự kiến: %(rank)s (%(move)s)") % {"rank": p.projected_label, "move": fmt.rank_move(p.places_gained)})
         if p.passed:
@@ -90,11 +90,12 @@ class Command(BaseCommand):
             self._out(_("Để đứng riêng hạng: %(points)s") % {"points": fmt.points(n.points_alone)})
         if n.plan:
             self._out(_("Các tiêu chí chọn (mất điểm do tỉnh tự quyết định được, lặp lại trước, mất nhiều trước):"))
-            for r in n.plan:
-                self._out(_("  %(code)s %(name)s [%(channel)s%(rec)s] %(agency)s: %(old)s → %(max)s, +%(lost)s điểm") % {
+            for step in n.plan:
+                r = step.loss
+                self._out(_("  %(code)s %(name)s [%(channel)s%(rec)s] %(agency)s: %(old)s → %(target)s, +%(gain)s điểm") % {
                     "code": r.code, "name": r.name, "channel": r.channel_label,
                     "rec": _(", lặp lại") if r.recurring else "", "agency": r.agency_name or "—",
-                    "old": fmt.points(r.appraised), "max": fmt.points(r.max_points), "lost": fmt.points(r.lost)})
+                    "old": fmt.points(r.appraised), "target": fmt.points(step.target), "gain": fmt.points(step.gain)})
             self._out(_("Cộng: +%(gain)s điểm → %(total)s, hạng %(rank)s") % {
                 "gain": fmt.points(n.plan_gain), "total": fmt.points(n.projection.projected), "rank": n.projection.projected_label})
         for note in n.notes:
