@@ -34,6 +34,7 @@ def _links(period) -> dict:
         "winback_xlsx_url": period_url("winback_xlsx", period),
         "overclaim_url": period_url("overclaim", period),
         "overclaim_xlsx_url": period_url("overclaim_xlsx", period),
+        "plan_url": period_url("plan", period),
     }
 
 
@@ -47,7 +48,10 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 @analysis_view("winback", "everything")
 def winback(request, period, audience):
     result = win_back(period, audience)
-    return render(request, "reports/analysis_winback.html", {"result": result, "period": period, **_links(period)})
+    return render(request, "reports/analysis_winback.html", {
+        "result": result, "period": period, **_links(period),
+        # A unit's staff of a round do not read the other units' results the what-if ranks among.
+        "whatif_url": period_url("whatif", period) if audience.sees_others else None})
 
 
 @analysis_view("winback_xlsx", "everything")

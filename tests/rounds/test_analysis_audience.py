@@ -99,3 +99,15 @@ def test_a_published_round_scorecard_links_its_analysis(dept_period, dept_user, 
         for page in ("diem-gianh-lai", "tu-danh-gia-cao", "ke-hoach"):
             link = f"/reports/{dept_period.year}/{page}/?period={dept_period.pk}"
             assert link in html and client.get(link).status_code == 200
+
+
+def test_the_win_back_page_links_the_what_if_only_to_those_who_read_the_ranks(dept_period, dept_user, chair):
+    from django.test import Client
+
+    url = f"/reports/{dept_period.year}/diem-gianh-lai/?period={dept_period.pk}"
+    whatif = f"/reports/{dept_period.year}/gia-dinh/?period={dept_period.pk}"
+    for user, shown in ((dept_user, False), (chair, True)):
+        client = Client()
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert (whatif in html) is shown and f"/reports/{dept_period.year}/ke-hoach/?period={dept_period.pk}" in html
