@@ -172,3 +172,15 @@ def agency_tuphap(demo):
 def sysadmin(demo):
     """Quản trị hệ thống (quantri, a demo user): manages user accounts, no rights on scores."""
     return _user("quantri")
+
+
+@pytest.fixture
+def empty_plan(db):
+    """Start from an empty improvement plan (the demo holds its illustrative items), so the
+    counts a test asserts are its own. Inside the test's rolled-back transaction."""
+    from scorecards.choices import AuditAction
+    from scorecards.models import AuditEvent, ImprovementItem
+
+    ImprovementItem.objects.all().delete()
+    AuditEvent.objects.filter(action__in=[AuditAction.PLAN_ITEM_CREATED, AuditAction.PLAN_ITEM_CHANGED,
+                                          AuditAction.PLAN_PROGRESS_REPORTED]).delete()

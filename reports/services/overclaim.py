@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from scorecards.formatting import fmt_points
 from scorecards.models import Agency, EvaluationPeriod, Score, ScoringSource
 from scorecards.services.lineage import framework_mapping
-from scorecards.services.scorecard import load_tree
+from scorecards.services.scorecard import fields_of, load_tree
 
 from .winback import leaves_under, previous_round_period
 
@@ -294,7 +294,7 @@ def over_claim(period: EvaluationPeriod, audience=None) -> OverClaim:
 
 def _year(p, criteria, scores, key, admitted, agencies: dict, *, current: bool) -> YearClaims:
     """One year's counted rows (see the rules), adding them to the agencies' lines."""
-    fields = _fields(criteria)
+    fields = fields_of(criteria)
     year = YearClaims(period=p)
     for order, leaf in enumerate(criteria):
         if not leaf.is_leaf or leaf.scoring_source not in SELF_ASSESSED:
@@ -333,16 +333,6 @@ def _count(line: AgencyClaims, row: ClaimRow, year: int, current: bool) -> None:
         if row.cut:
             line.points_cut += row.deduction
 
-
-def _fields(criteria) -> dict:
-    by_id = {c.pk: c for c in criteria}
-    out = {}
-    for c in criteria:
-        node = c
-        while node.parent_id:
-            node = by_id[node.parent_id]
-        out[c.pk] = node
-    return out
 
 
 def _histories(period, periods, trees, scores, current: YearClaims) -> list[CriterionHistory]:

@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import Agency, EvaluationPeriod, Score, ScoringSource
 from scorecards.services.lineage import framework_mapping
-from scorecards.services.scorecard import load_tree
+from scorecards.services.scorecard import fields_of, load_tree
 
 ZERO = Decimal("0")
 PLACES = Decimal("0.001")
@@ -132,16 +132,6 @@ def weight_of(lost: Decimal, recurring: bool) -> Decimal:
     """Points × recurrence: lost × 2 when the content also lost points last year, else lost."""
     return lost * RECURRENCE_FACTOR if recurring else lost
 
-
-def _field_of(criteria) -> dict[int, object]:
-    by_id = {c.pk: c for c in criteria}
-    out = {}
-    for c in criteria:
-        node = c
-        while node.parent_id:
-            node = by_id[node.parent_id]
-        out[c.pk] = node
-    return out
 
 
 def _scores(period_ids: list[int]) -> dict[int, dict[int, dict]]:
@@ -270,7 +260,7 @@ def win_back(period: EvaluationPeriod, audience=None) -> WinBack:
     rows are then empty and `not_appraised` says how many leaves wait for it.
     """
     criteria, _children = load_tree(period.framework_id)
-    field_of = _field_of(criteria)
+    field_of = fields_of(criteria)
     scores = _scores([period.pk]).get(period.pk, {})
     baseline = _baseline(period)
     previous, problems = _previous_losses(period, criteria, baseline)

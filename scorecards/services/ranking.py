@@ -35,7 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from scorecards.choices import AdjustmentKind
 from scorecards.models import Adjustment, EvaluationPeriod, GradeBand, Score, ScoringSource, SubjectGroup
-from scorecards.services.scorecard import load_tree
+from scorecards.services.scorecard import fields_of, load_tree
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -208,14 +208,7 @@ def _subject_results(periods: list[EvaluationPeriod], caps: dict[int, tuple[Deci
     trees = {}
     for framework_id in {p.framework_id for p in periods}:
         criteria, _children = load_tree(framework_id)
-        by_id = {c.pk: c for c in criteria}
-        field_of = {}
-        for c in criteria:
-            node = c
-            while node.parent_id:
-                node = by_id[node.parent_id]
-            field_of[c.pk] = node
-        trees[framework_id] = ([c for c in criteria if c.parent_id is None], by_id, field_of)
+        trees[framework_id] = ([c for c in criteria if c.parent_id is None], {c.pk: c for c in criteria}, fields_of(criteria))
     scores = defaultdict(list)
     # No ORDER BY: rows are grouped by period here, and Score's default ordering would join
     # three tables and sort the whole round (20 000 rows: 103 → 10 ms on PostgreSQL).

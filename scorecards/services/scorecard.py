@@ -154,6 +154,19 @@ def load_tree(framework_id: int) -> tuple[list[Criterion], dict[int, list[Criter
     return criteria, children
 
 
+def fields_of(criteria: list[Criterion]) -> dict[int, Criterion]:
+    """{criterion id: its field (the top-level node above it, itself for a field)} for the
+    whole tree of one framework, without a query."""
+    by_id = {c.pk: c for c in criteria}
+    out = {}
+    for c in criteria:
+        node = c
+        while node.parent_id:
+            node = by_id[node.parent_id]
+        out[c.pk] = node
+    return out
+
+
 def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
     """Assemble the scorecard of a period in two queries.
 

@@ -20,15 +20,8 @@ PDF = b"%PDF-1.4\n% test\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def no_plan(db):
-    """Start from an empty plan (the demo may hold its illustrative items): the counts below
-    are this test's own. Inside the test's rolled-back transaction."""
-    from scorecards.choices import AuditAction as A
-    from scorecards.models import AuditEvent as E
-    from scorecards.models import ImprovementItem as I
-
-    I.objects.all().delete()
-    E.objects.filter(action__in=[A.PLAN_ITEM_CREATED, A.PLAN_ITEM_CHANGED, A.PLAN_PROGRESS_REPORTED]).delete()
+def no_plan(empty_plan):
+    """Every test here starts from an empty plan."""
 
 
 def _c(period, code):

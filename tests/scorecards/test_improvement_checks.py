@@ -14,8 +14,8 @@ from scorecards.services import improvement
 
 
 @pytest.fixture(autouse=True)
-def no_plan(db):
-    ImprovementItem.objects.all().delete()
+def no_plan(empty_plan):
+    """Every test here starts from an empty plan."""
 
 
 def _criterion(period, code):
