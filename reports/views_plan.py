@@ -59,7 +59,9 @@ class ItemForm(forms.Form):
             del self.fields["criterion"]
             self.fields["target_points"].help_text = ""
             # An item's edit form shows every value: a field emptied is a mistake, never "keep".
-            for name, message in (("target_points", _("Nhập điểm mục tiêu.")), ("actions", _("Nhập nhiệm vụ, giải pháp.")),
+            self.fields["agency"].choices = self.fields["agency"].choices[1:]  # no "—": an item always has one
+            for name, message in (("agency", _("Chọn cơ quan chủ trì.")), ("target_points", _("Nhập điểm mục tiêu.")),
+                                  ("actions", _("Nhập nhiệm vụ, giải pháp.")),
                                   ("deadline", _("Nhập thời hạn hoàn thành (ngày/tháng/năm)."))):
                 self.fields[name].required = True
                 self.fields[name].error_messages["required"] = message

@@ -175,9 +175,11 @@ def _clean_agency(agency_id, period: EvaluationPeriod) -> Agency:
     agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
     if agency is None:
         raise ValidationError({"agency_id": _("Chọn cơ quan chủ trì.")})
-    if period.round_id and agency.pk != period.subject_id:
-        raise ValidationError({"agency_id": _("Phiếu của %(unit)s: nhiệm vụ khắc phục do chính đơn vị chủ trì.") % {
-            "unit": period.subject}})
+    if period.round_id:
+        if agency.pk != period.subject_id:
+            raise ValidationError({"agency_id": _("Phiếu của %(unit)s: nhiệm vụ khắc phục do chính đơn vị chủ trì.") % {
+                "unit": period.subject}})
+        return agency  # the unit's own scorecard, even if the unit was merged since
     if not agency.answers_for(period.year + 1):
         successor = agency.successor_in(period.year + 1)
         raise ValidationError({"agency_id": _("%(agency)s không còn hoạt động trong năm %(year)s%(then)s.") % {
@@ -188,7 +190,10 @@ def _clean_agency(agency_id, period: EvaluationPeriod) -> Agency:
 
 def plan_agency(score: Score, period: EvaluationPeriod) -> Agency | None:
     """Who an item answers to by default: the score's lead agency, or the agency that took
-    over its work for the plan's year (Sở Thông tin và Truyền thông → Sở Khoa học và Công nghệ)."""
+    over its work for the plan's year (Sở Thông tin và Truyền thông → Sở Khoa học và Công nghệ);
+    on a unit's scorecard of a round, the unit."""
+    if period.round_id:
+        return period.subject  # a unit's scorecard: the unit itself (only its staff read it)
     agency = score.responsible_agency
     return agency.successor_in(period.year + 1) if agency is not None else None
 

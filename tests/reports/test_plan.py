@@ -126,10 +126,10 @@ def test_a_stale_edit_is_refused_on_the_page(client_for, officer, period_2024, i
     item = items[0]
     client = client_for(officer)
     ok = client.post(_url(period_2024), {"action": "update", "item": item.pk, "version": 1, "target_points": "0,9",
-                                         "actions": "Bản mới.", "deadline": "30/09/2025", "status": "in_progress"})
+                                         "agency": item.agency_id, "actions": "Bản mới.", "deadline": "30/09/2025", "status": "in_progress"})
     assert ok.status_code == 302
     stale = client.post(_url(period_2024), {"action": "update", "item": item.pk, "version": 1, "target_points": "1",
-                                            "actions": "Bản cũ.", "deadline": "30/06/2025", "status": "not_started"})
+                                            "agency": item.agency_id, "actions": "Bản cũ.", "deadline": "30/06/2025", "status": "not_started"})
     assert stale.status_code == 400 and "tải lại trang" in stale.content.decode()
     item.refresh_from_db()
     assert (item.actions, item.target_points, item.version) == ("Bản mới.", Decimal("0.9"), 2)

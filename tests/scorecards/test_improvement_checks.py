@@ -67,9 +67,10 @@ def test_an_emptied_field_in_the_edit_form_is_an_error(period_2024, officer):
     client.force_login(officer)
     response = client.post(period_url("plan", period_2024), {
         "action": "update", "item": item.pk, "version": item.version, "target_points": "1", "actions": "",
-        "deadline": ""})
+        "deadline": "", "agency": ""})
     html = response.content.decode()
     assert response.status_code == 400 and "Nhập nhiệm vụ, giải pháp." in html and "Nhập thời hạn hoàn thành" in html
+    assert "Chọn cơ quan chủ trì." in html
     item.refresh_from_db()
     assert item.actions == "Rà soát văn bản." and item.version == 1
 
@@ -97,3 +98,12 @@ def dept_period_published(officer):
     score = Score.objects.filter(period=period).select_related("criterion").first()
     Score.objects.filter(pk=score.pk).update(appraised_points=score.criterion.max_points / 2)
     return period, score.criterion
+
+
+def test_a_merged_units_round_scorecard_still_gets_its_plan(dept_period_published, officer):
+    """A unit that ended after the round (merged in 2025) keeps its own scorecard's items."""
+    period, criterion = dept_period_published
+    Agency.objects.filter(pk=period.subject_id).update(ended_on=dt.date(period.year + 1, 2, 28))
+    item = improvement.create_item(period.pk, criterion.pk, actor=officer, actions="x",
+                                   deadline=dt.date(period.year + 1, 6, 30))
+    assert item.agency_id == period.subject_id

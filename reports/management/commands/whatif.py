@@ -97,6 +97,7 @@ class Command(BaseCommand):
                     "rec": _(", lặp lại") if r.recurring else "", "agency": r.agency_name or "—",
                     "old": fmt.points(r.appraised), "target": fmt.points(step.target), "gain": fmt.points(step.gain)})
             self._out(_("Cộng: +%(gain)s điểm → %(total)s, hạng %(rank)s") % {
-                "gain": fmt.points(n.plan_gain), "total": fmt.points(n.projection.projected), "rank": n.projection.projected_label})
+                "gain": fmt.points(n.projection.total_change), "total": fmt.points(n.projection.projected),
+                "rank": n.projection.projected_label})
         for note in n.notes:
             self._out(note)
