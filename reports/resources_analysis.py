@@ -14,7 +14,6 @@ Shapes: `winback_xlsx(result: WinBack) -> bytes`, `overclaim_xlsx(result: OverCl
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
 from django.utils.text import slugify
@@ -22,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 
-from scorecards.resources import cells, widgets
+from scorecards.resources import cells, files, widgets
 from scorecards.resources.base import Column
-from scorecards.resources.files import FORMULA_CHARS, XLSX_TYPE
+from scorecards.resources.files import XLSX_TYPE
 from scorecards.text import fold
 
 __all__ = ["XLSX_TYPE", "overclaim_xlsx", "winback_xlsx", "xlsx_filename"]
@@ -209,35 +208,12 @@ class CriterionHistoryResource(AnalysisResource):
 
 # ---- the workbook ------------------------------------------------------------------------------
 
-def _cell(ws, value):
-    """Numbers as numbers, dates day first, text that looks like a formula kept as text
-    (as scorecards.resources.files writes a sheet)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    if isinstance(value, Decimal):
-        return cells.trim(value)
-    if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return value
-
-
 def _workbook(sheets: list[tuple[AnalysisResource, list]], notes: list[str], title: str) -> bytes:
     """One sheet per (resource, rows); the title above nothing (a header row first, for
     filters), the notes below the first sheet's rows."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
-    bold = Font(bold=True)
     used: set[str] = set()
     for index, (resource, rows) in enumerate(sheets):
         name = str(resource.sheet_title)[:31]
@@ -245,23 +221,12 @@ def _workbook(sheets: list[tuple[AnalysisResource, list]], notes: list[str], tit
             name = name[:29] + f" {index}"
         used.add(name)
         ws = wb.create_sheet(name)
-        for i, column in enumerate(resource.columns(), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = column.width
-        ws.freeze_panes = "A2"
-        dataset = resource.export(queryset=list(rows))
-        header = []
-        for text in dataset.headers:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in dataset:
-            ws.append([_cell(ws, v) for v in row])
+        files.fill_sheet(ws, resource.columns(), resource.export(queryset=list(rows)))
         if index == 0:
             ws.append([])
-            ws.append([_cell(ws, title)])
+            ws.append([files.xlsx_cell(ws, title)])
             for note in notes:
-                ws.append([_cell(ws, note)])
+                ws.append([files.xlsx_cell(ws, note)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -145,20 +145,14 @@ def render_plan_docx(annex: PlanAnnex) -> bytes:
     from reports.services import docx_layout as layout
     from reports.services.render_docx import _cant_split, _repeat_header
     from reports.services.round_docs.render_annex_docx import (
-        RED, cell_text, doc_header, new_document, page_headers, para, text_width_mm,
+        annex_heading, cell_text, doc_header, new_document, page_headers, para, text_width_mm,
     )
 
     doc = new_document(landscape=True)
     page_headers(doc, annex.illustrative)
     doc_header(doc, annex.issuer, parent_body=annex.parent_body)
-    para(doc, annex.label, bold=True, size=14).paragraph_format.space_before = Pt(10)
-    para(doc, annex.title, bold=True, size=14)
-    para(doc, annex.decision_line, italic=True, size=13)
-    para(doc, "―――――――", size=9, after=6)
-    if annex.illustrative:
-        para(doc, common.illustrative_sentence(), bold=True, color=RED, after=6)
-    if annex.scope_note:
-        para(doc, annex.scope_note, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, size=11, after=4)
+    annex_heading(doc, label=annex.label, title=annex.title, decision_line=annex.decision_line,
+                  illustrative=annex.illustrative, note=annex.scope_note)
     heads = [_("STT"), _("Tiêu chí"), _("Điểm tối đa"), _("Điểm đạt"), _("Điểm bị mất"), _("Mục tiêu"),
              _("Nhiệm vụ, giải pháp"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Tiến độ")]
     size = 10

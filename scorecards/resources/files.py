@@ -212,13 +212,25 @@ def template(resource_class, fmt: str) -> bytes:
 
 def _write_xlsx(resource_class, dataset, guide: bool) -> bytes:
     from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(str(resource_class.sheet_title))
+    fill_sheet(ws, resource_class.columns(), dataset)
+    if guide:
+        _guide_sheet(wb, resource_class)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fill_sheet(ws, columns, dataset) -> None:
+    """Write `dataset` on a write-only sheet: the columns' widths, the header row in bold and
+    frozen, then the rows (cells as `xlsx_cell` makes them)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(resource_class.sheet_title))
-    for index, column in enumerate(resource_class.columns(), start=1):
+    for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -229,15 +241,11 @@ def _write_xlsx(resource_class, dataset, guide: bool) -> bytes:
         header.append(cell)
     ws.append(header)
     for row in dataset:
-        ws.append([_xlsx_cell(ws, value) for value in row])
-    if guide:
-        _guide_sheet(wb, resource_class)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        ws.append([xlsx_cell(ws, value) for value in row])
 
 
-def _xlsx_cell(ws, value):
+def xlsx_cell(ws, value):
+    """Numbers as numbers, dates day first, text that looks like a formula kept as text."""
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, str) and value.startswith(FORMULA_CHARS):

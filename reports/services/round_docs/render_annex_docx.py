@@ -105,6 +105,19 @@ def doc_header(doc, issuer: str, *, parent_body: str = "", number_line: str = ""
     return t
 
 
+def annex_heading(doc, *, label: str, title: str, decision_line: str, illustrative: bool, note: str = "") -> None:
+    """An annex's heading under the two-column header: "Phụ lục", its title, the line naming
+    the decision it goes with, a short rule, the illustrative sentence and an optional note."""
+    para(doc, label, bold=True, size=14).paragraph_format.space_before = Pt(10)
+    para(doc, title, bold=True, size=14)
+    para(doc, decision_line, italic=True, size=13)
+    para(doc, "―――――――", size=9, after=6)
+    if illustrative:
+        para(doc, common.illustrative_sentence(), bold=True, color=RED, after=6)
+    if note:
+        para(doc, note, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, size=11, after=4)
+
+
 def cell_text(cell, text, *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=10):
     p = cell.paragraphs[0]
     p.alignment = align
@@ -169,14 +182,8 @@ def render_annex_docx_from(annex: Annex) -> bytes:
     doc = new_document(landscape=landscape)
     page_headers(doc, annex.illustrative, draft=not annex.published)
     doc_header(doc, annex.issuer)
-    para(doc, annex.label, bold=True, size=14).paragraph_format.space_before = Pt(10)
-    para(doc, annex.title, bold=True, size=14)
-    para(doc, annex.decision_line, italic=True, size=13)
-    para(doc, "―――――――", size=9, after=6)
-    if annex.illustrative:
-        para(doc, common.illustrative_sentence(), bold=True, color=RED, after=6)
-    if annex.incomplete_note:
-        para(doc, annex.incomplete_note, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, size=11, after=4)
+    annex_heading(doc, label=annex.label, title=annex.title, decision_line=annex.decision_line,
+                  illustrative=annex.illustrative, note=annex.incomplete_note)
     size = 11 if annex.max_fields <= 5 else 10 if annex.max_fields <= 8 else 9
     for i, group in enumerate(annex.groups):
         title = para(doc, group.title, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, size=13, after=3)
