@@ -25,7 +25,8 @@ from .views_winback import overview_url
 @analysis_view("whatif", "others")
 def whatif_page(request, period, audience):
     restricted = None if audience.everything else audience
-    losses = [r for r in win_back(period, restricted).rows if audience.admits(r.agency_id)]
+    all_losses = win_back(period, restricted).rows
+    losses = [r for r in all_losses if audience.admits(r.agency_id)]
     agencies = {}
     for r in losses:
         if r.channel == "evidence" and r.agency_id:
@@ -46,7 +47,7 @@ def whatif_page(request, period, audience):
             errors.append(str(exc))
     if rank:
         try:
-            need = points_needed(period, rank, audience=restricted)
+            need = points_needed(period, rank, audience=restricted, losses=all_losses)
         except WhatIfError as exc:
             errors.append(str(exc))
     rows = [{"row": r, "checked": r.code in chosen, "target": targets.get(r.code) or fmt_points(r.max_points)} for r in losses]

@@ -437,7 +437,7 @@ def _least_target(st, before: list, row, rank: int, goal: Decimal | None) -> Dec
     return high * unit
 
 
-def points_needed(period, target_rank, *, audience=None) -> Need:
+def points_needed(period, target_rank, *, audience=None, losses=None) -> Need:
     """The fewest points that bring `period` to rank ≤ `target_rank` (1..ranked_count), and a
     plan of lost points that wins them back.
 
@@ -479,7 +479,8 @@ def points_needed(period, target_rank, *, audience=None) -> Need:
         return need
     by_id = {row.criterion.pk: row for row in st.rows}
     order = {ch: i for i, ch in enumerate(PLAN_CHANNELS)}
-    losses = [(i, r) for i, r in enumerate(win_back(period, audience).rows)
+    # `losses`: the win-back rows the caller has read already (the page), else read here.
+    losses = [(i, r) for i, r in enumerate(win_back(period, audience).rows if losses is None else losses)
               if r.decidable and r.channel in order and r.lost > 0 and r.criterion_id in by_id]
     losses.sort(key=lambda item: (order[item[1].channel], not item[1].recurring, -item[1].lost, item[0]))
     chosen, changes = [], []
