@@ -10,7 +10,6 @@ from scorecards.permissions import can_manage, sees_everything
 from scorecards.text import code_sort_key, fold
 
 
-
 def needs_action_q(user) -> Q:
     """Scores waiting for this user: Sở Nội vụ reviews submissions; an agency writes its
     drafts and returned scores, and explanations of criteria that lost points."""
@@ -23,6 +22,13 @@ def needs_action_q(user) -> Q:
     explaining = Q(period__status=PeriodStatus.EXPLANATION, appraised_points__lt=F("criterion__max_points"),
                    appeal_explanation="")
     return leads & (writing | explaining)
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """The fields (top criteria) of the frameworks of open periods, in code order."""
+    fields = Criterion.objects.filter(parent__isnull=True, framework__periods__status__in=OPEN_STATUSES)
+    codes = sorted({(c.code, c.name) for c in fields.only("code", "name")}, key=lambda cn: code_sort_key(cn[0]))
+    return [(code, f"{code}. {name}") for code, name in codes]
 
 
 class WorkspaceFilter(django_filters.FilterSet):
@@ -46,9 +52,9 @@ class WorkspaceFilter(django_filters.FilterSet):
         self.user = user
         self.filters["period"].queryset = (EvaluationPeriod.objects.outside_rounds().filter(status__in=OPEN_STATUSES)
                                            .select_related("subject"))
-        fields = Criterion.objects.filter(parent__isnull=True, framework__periods__status__in=OPEN_STATUSES)
-        codes = sorted({(c.code, c.name) for c in fields.only("code", "name")}, key=lambda cn: code_sort_key(cn[0]))
-        self.filters["field"].extra["choices"] = [(code, f"{code}. {name}") for code, name in codes]
+        # A callable: read when the form is shown or a field is picked, not for every filtering
+        # (the criterion page rebuilds its list's filters to find the previous and next).
+        self.filters["field"].extra["choices"] = field_choices
         if user is not None and sees_everything(user):
             self.filters["agency"].queryset = Agency.objects.filter(
                 lead_assignments__period__status__in=OPEN_STATUSES).distinct().order_by("order", "name", "pk")
@@ -70,14 +76,15 @@ class WorkspaceFilter(django_filters.FilterSet):
 
 
 
-
 class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("Hành động"), choices=AuditAction.choices, empty_label=_("Mọi hành động"))
-    period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"))
+    period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"),
+                                              empty_label=_("Mọi kỳ đánh giá"))
     agency = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Agency.objects.filter(kind__in=[
         Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE, Agency.Kind.COMMUNE, Agency.Kind.CENTRAL,
-        Agency.Kind.SERVICE_UNIT]))
-    actor = django_filters.ModelChoiceFilter(label=_("Người thực hiện"), queryset=User.objects.order_by("username"))
+        Agency.Kind.SERVICE_UNIT]), empty_label=_("Mọi đơn vị"))
+    actor = django_filters.ModelChoiceFilter(label=_("Người thực hiện"), queryset=User.objects.order_by("username"),
+                                             empty_label=_("Mọi người"))
     code = django_filters.CharFilter(label=_("Mã tiêu chí"), field_name="score__criterion__code")
     after = django_filters.DateFilter(label=_("Từ ngày"), field_name="created_at", lookup_expr="date__gte",
                                       widget=forms.DateInput(attrs={"type": "date"}))

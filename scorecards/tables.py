@@ -10,9 +10,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from scorecards.formatting import fmt_points
 from scorecards.choices import SCORE_EDITABLE_STATES
+from scorecards.db import vi_collate
+from scorecards.formatting import fmt_points
 from scorecards.models import AuditEvent, PeriodStatus, Score
+from scorecards.services.queue import link_from
 
 DATETIME = "%H:%M %d/%m/%Y"
 
@@ -44,23 +46,45 @@ class PointsColumn(tables.Column):
         return fmt_points(value)
 
 
+def score_link(record, table) -> str:
+    """The criterion page, told which list it was opened from (filters and sort kept), so that
+    it leads back there and to the list's previous and next criterion."""
+    request = getattr(table, "request", None)
+    if request is None:
+        return reverse("scorecards:score", args=[record.pk])
+    return link_from(request.get_full_path(), record.pk)
+
+
+def appraisal_cell_class(**kwargs) -> str:
+    """ "blank-sm" (hidden on a phone card) while the score has no appraisal. django-tables2
+    passes the record only with a cell value, and the value it passes is the shown one ("—")."""
+    record = kwargs.get("record")
+    return "num" if record is not None and record.final_points is not None else "num blank-sm"
+
+
 class ScoreTable(tables.Table):
     """Criteria assigned to an agency (or, for Sở Nội vụ, to every agency) in open periods."""
 
-    year = tables.Column(_("Năm"), accessor="period__year", order_by=("period__year", "criterion__sort_key"),
+    # Every ordering ends with the primary key: rows that tie keep one order, so the
+    # criterion page's previous and next (services.queue) follow the list exactly.
+    year = tables.Column(_("Năm"), accessor="period__year", order_by=("period__year", "criterion__sort_key", "pk"),
                          attrs=cell(_("Năm"), "year"))
-    code = tables.Column(_("Mã"), accessor="criterion__code", order_by=("criterion__sort_key",),
-                         linkify=("scorecards:score", [tables.A("pk")]), attrs=cell("", "code"))
-    name = tables.Column(_("Tiêu chí"), accessor="criterion__name", linkify=("scorecards:score", [tables.A("pk")]),
-                         attrs=cell("", "name"))
+    code = tables.Column(_("Mã"), accessor="criterion__code", order_by=("criterion__sort_key", "period__year", "pk"),
+                         linkify=score_link, attrs=cell("", "code"))
+    name = tables.Column(_("Tiêu chí"), accessor="criterion__name", linkify=score_link, attrs=cell("", "name"))
     agency = tables.Column(_("Đơn vị chủ trì"), accessor="lead_agency_label", attrs=cell(_("Chủ trì")))
-    max_points = PointsColumn(_("Tối đa"), accessor="criterion__max_points")
-    self_points = PointsColumn(_("Tự chấm"))
-    final_points = PointsColumn(_("Thẩm định"), orderable=False, empty_values=())
-    state = tables.Column(_("Trạng thái"), attrs=cell(""))
-    evidence_count = tables.Column(_("TLKC"), attrs=cell(_("TLKC"), "num"))
+    max_points = PointsColumn(_("Tối đa"), accessor="criterion__max_points", order_by=("criterion__max_points", "pk"))
+    self_points = PointsColumn(_("Tự chấm"), order_by=("self_points", "pk"))
+    # On a phone card the appraisal shows only once there is one; the state has its own label
+    # ("Thẩm định: Bị trả lại" read as if the appraisal had returned the criterion).
+    final_points = PointsColumn(_("Thẩm định"), orderable=False, attrs={
+        "td": {"data-label": _("Điểm thẩm định"), "class": appraisal_cell_class},
+        "th": {"class": "num"}})
+    state = tables.Column(_("Trạng thái"), order_by=("state", "pk"), attrs=cell(_("Trạng thái")))
+    evidence_count = tables.Column(_("TLKC"), order_by=("evidence_count", "pk"), attrs=cell(_("TLKC"), "num"))
     deadline = tables.Column(_("Hạn"), empty_values=(), orderable=False, attrs=cell(_("Hạn")))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="H:i d/m/Y", attrs=cell(_("Cập nhật"), "hide-sm"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Cập nhật"), format="H:i d/m/Y", order_by=("updated_at", "pk"),
+                                       attrs=cell(_("Cập nhật"), "hide-sm"))
 
     class Meta:
         model = Score
@@ -74,6 +98,15 @@ class ScoreTable(tables.Table):
 
     def render_state(self, record):
         return state_badge(record)
+
+    def order_agency(self, queryset, is_descending):
+        """Vietnamese order of the lead agency's label (Đ after D, Ủ with U), on every database."""
+        label = vi_collate("lead_agency_label")
+        return queryset.order_by(label.desc() if is_descending else label.asc(), "-pk" if is_descending else "pk"), True
+
+    def order_name(self, queryset, is_descending):
+        name = vi_collate("criterion__name")
+        return queryset.order_by(name.desc() if is_descending else name.asc(), "-pk" if is_descending else "pk"), True
 
     def render_deadline(self, record):
         deadline = deadline_of(record)
@@ -94,7 +127,7 @@ class AuditTable(tables.Table):
     agency = tables.Column(_("Đơn vị"), accessor="agency__label", order_by=("agency__name",), attrs=cell(_("Đơn vị")))
     code = tables.Column(_("Tiêu chí"), accessor="score__criterion__code", order_by=("score__criterion__sort_key",),
                          attrs=cell(_("Tiêu chí")),
-                         linkify=lambda record: reverse("scorecards:score", args=[record.score_id]) if record.score_id else None)
+                         linkify=lambda record, table: event_score_link(record, table))
     details = tables.Column(_("Nội dung"), empty_values=(), orderable=False, attrs=cell("", "details"))
 
     class Meta:
@@ -113,6 +146,15 @@ class AuditTable(tables.Table):
 
     def render_details(self, record):
         return describe_event(record)
+
+
+def event_score_link(event, table) -> str | None:
+    if not event.score_id:
+        return None
+    request = getattr(table, "request", None)
+    if request is None:
+        return reverse("scorecards:score", args=[event.score_id])
+    return link_from(request.get_full_path(), event.score_id)
 
 
 def describe_event(event) -> str:
@@ -173,7 +215,7 @@ def _describe_record(data) -> str:
 
 def _show(value):
     if value is None or value == "":
-        return "∅"
+        return "—"  # not "∅": a reader of the history should not need set notation
     text = str(value)
     try:
         from decimal import Decimal

@@ -1,8 +1,9 @@
-"""Mails of the workflow: a submission arrives, a score is returned, a deadline is near.
+"""Mails of the workflow: a submission arrives, a score is returned or accepted, a deadline is near.
 
 Called after the commit of the step they announce (transaction.on_commit), so a rolled
 back step sends nothing. Recipients are active users with an e-mail address: Sở Nội vụ
-staff for submissions, the lead agency's staff for returns and reminders.
+staff for submissions, the lead agency's staff for returns, acceptances and reminders.
+Every link is absolute (settings.SITE_URL): a mail is read outside the site.
 
 A mail is written here, in Vietnamese whatever the language of the user whose step it
 announces, and handed to the background worker (scorecards.tasks.deliver_mail): the SMTP
@@ -22,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scorecards.formatting import fmt_points
 from scorecards.models import AuditAction, AuditEvent, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource, User
 from scorecards.permissions import AGENCY_STAFF, HOME_AFFAIRS
 from scorecards.tasks import deliver_mail
@@ -82,6 +84,11 @@ def notify_submitted(score) -> int:
     return _send(subject, body, home_affairs_emails())
 
 
+def _returned_list_url() -> str:
+    """The agency's list of its returned criteria (the workspace's "Bị trả lại" tab)."""
+    return absolute(reverse("scorecards:workspace") + f"?state={ScoreState.RETURNED}")
+
+
 @in_vietnamese
 def notify_returned(score) -> int:
     """Tell the lead agency that Sở Nội vụ returned its score, with the comment."""
@@ -91,9 +98,27 @@ def notify_returned(score) -> int:
     subject = _("[Chỉ số CCHC] Tiêu chí %(code)s bị trả lại") % {"code": score.criterion.code}
     body = _(
         "Sở Nội vụ đã trả lại điểm tự đánh giá tiêu chí %(code)s. %(name)s (năm %(year)s).\n"
-        "Ý kiến: %(comment)s\nSửa và gửi lại tại: %(url)s"
+        "Ý kiến: %(comment)s\nSửa và gửi lại tại: %(url)s\n"
+        "Các tiêu chí bị trả lại của đơn vị: %(list_url)s"
     ) % {"code": score.criterion.code, "name": score.criterion.name, "year": score.period.year,
-         "comment": score.review_comment, "url": _score_url(score)}
+         "comment": score.review_comment, "url": _score_url(score), "list_url": _returned_list_url()}
+    return _send(subject, body, agency_emails(agency.pk))
+
+
+@in_vietnamese
+def notify_accepted(score) -> int:
+    """Tell the lead agency that Sở Nội vụ accepted its score (with the comment, if any)."""
+    agency = score.responsible_agency
+    if agency is None:
+        return 0
+    subject = _("[Chỉ số CCHC] Tiêu chí %(code)s đã được chấp nhận") % {"code": score.criterion.code}
+    body = _(
+        "Sở Nội vụ đã chấp nhận điểm tự đánh giá tiêu chí %(code)s. %(name)s (năm %(year)s): %(points)s điểm.\n"
+    ) % {"code": score.criterion.code, "name": score.criterion.name, "year": score.period.year,
+         "points": fmt_points(score.self_points) or "—"}
+    if score.review_comment:
+        body += _("Ý kiến: %(comment)s\n") % {"comment": score.review_comment}
+    body += _("Xem tại: %(url)s") % {"url": _score_url(score)}
     return _send(subject, body, agency_emails(agency.pk))
 
 

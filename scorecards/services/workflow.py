@@ -157,7 +157,11 @@ def return_score(score_id: int, *, actor, comment: str, version=None) -> Score:
 def accept_score(score_id: int, *, actor, comment: str = "", version=None) -> Score:
     """Sở Nội vụ accepts a submission; the agency can no longer change it."""
     period, score = lock_score(score_id)
-    return _transition(score, ScoreState.ACCEPTED, actor=actor, version=version, comment=(comment or "").strip())
+    score = _transition(score, ScoreState.ACCEPTED, actor=actor, version=version, comment=(comment or "").strip())
+    from scorecards.services.notifications import notify_accepted
+
+    transaction.on_commit(lambda: notify_accepted(score))
+    return score
 
 
 @transaction.atomic

@@ -27,3 +27,11 @@ def filesize(value) -> str:
         return f"{fmt_number(value / 1024, 0)} KB"
     return f"{value} B"
 
+
+
+@register.filter
+def waiting_for_review(user) -> int:
+    """The number of submitted scores waiting for Sở Nội vụ (0 for anyone else), for the menu."""
+    from scorecards.services.queue import waiting_for_review as count
+
+    return count(user)

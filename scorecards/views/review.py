@@ -18,7 +18,7 @@ from scorecards.models import (
 )
 from scorecards import policy
 from scorecards.permissions import can_manage
-from scorecards.services import workflow
+from scorecards.services import queue, workflow
 from scorecards.services.versions import mapping_warning
 from scorecards.views.access import HomeAffairsRequiredMixin, ReadAllRequiredMixin
 from scorecards.views.workspace import WorkspaceView
@@ -164,16 +164,10 @@ class PeriodStepView(HomeAffairsRequiredMixin, View):
 
 
 class ReviewQueueView(HomeAffairsRequiredMixin, WorkspaceView):
-    """Submissions waiting for Sở Nội vụ, oldest first."""
+    """Sở Nội vụ's review queue: submissions first (oldest first), each state one tab away
+    with its count for the other filters (services.queue.REVIEW_QUEUE)."""
 
-    template_name = "scorecards/workspace.html"
-
-    def get_queryset(self):
-        return super().get_queryset().filter(state=ScoreState.SUBMITTED).order_by("submitted_at", "pk")
-
-    def get_table_kwargs(self):
-        # No default column ordering: first come, first reviewed.
-        return {**super().get_table_kwargs(), "order_by": ()}
+    score_list = queue.REVIEW_QUEUE
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -20,10 +20,12 @@ from scorecards.formatting import fmt_points
 from scorecards.models import Score
 from scorecards.permissions import can_manage
 from scorecards.services import evidence as evidence_service
-from scorecards.services import workflow
+from scorecards.services import queue, workflow
 from scorecards.tables import deadline_of, describe_event
 
 REVIEW_ACTIONS = (AuditAction.SCORE_RETURNED, AuditAction.SCORE_ACCEPTED)
+# Steps after which the reviewer goes on to the next criterion of the list they came from.
+ADVANCING_ACTIONS = ("return", "accept")
 
 
 def _save(request, score, form):
@@ -115,6 +117,10 @@ class ScoreDetailView(LoginRequiredMixin, View):
         form = form_class(request.POST, request.FILES)
         status = 400
         if form.is_valid():
+            origin = queue.origin_of(request)
+            # The reviewer's next item, found before the step: a returned or accepted score
+            # leaves a queue filtered on "Đã gửi", and the next one must not be skipped.
+            after = queue.position_in(origin, request.user, score.pk) if action in ADVANCING_ACTIONS else None
             try:
                 message = handler(request, score, form)
             except (ValidationError, PermissionDenied) as exc:
@@ -125,18 +131,29 @@ class ScoreDetailView(LoginRequiredMixin, View):
                     messages.error(request, text)
             else:
                 messages.success(request, message)
-                return redirect("scorecards:score", pk=score.pk)
+                if action in ADVANCING_ACTIONS:
+                    if after is not None and after.next_id is not None:
+                        return redirect(origin.score_url(after.next_id))
+                    messages.info(request, _("Đã xử lý đến cuối danh sách “%(list)s”.") % {"list": origin.label})
+                    return redirect(origin.url)
+                return redirect(origin.score_url(score.pk))
         # Re-show the page with what the user typed and why it was refused: nothing is lost.
         return self.render(self.get_score(), bound={"save" if typed else action: form}, status=status)
 
     def render(self, score, bound=None, status=200):
         user = self.request.user
         bound = bound or {}
+        origin = queue.origin_of(self.request)
+        position = queue.position_in(origin, user, score.pk)
         caps = policy.capabilities(user, score)
         events = list(score.audit_events.select_related("actor"))
         v = {"version": score.version}
         ctx = {
             "score": score, "criterion": score.criterion, "period": score.period, "caps": caps,
+            # The way back (filters kept) and the list's previous and next criterion.
+            "origin": origin, "position": position,
+            "previous_url": origin.score_url(position.previous_id) if position and position.previous_id else None,
+            "next_url": origin.score_url(position.next_id) if position and position.next_id else None,
             "is_lead": caps.responsible, "is_home_affairs": can_manage(user),
             "can_edit": caps.self_assess, "edit_refusal": caps.self_assess_refusal,
             "can_explain": caps.explain,

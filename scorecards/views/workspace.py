@@ -1,63 +1,52 @@
 """The agency workspace: the criteria assigned to the user's agency in open periods."""
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import redirect
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from scorecards.choices import FROZEN_STATUSES, OPEN_STATUSES
+from scorecards.choices import FROZEN_STATUSES
 from scorecards.filters import WorkspaceFilter
-from scorecards.models import EvaluationPeriod, EvidenceDocument, Score, ScoringSource
+from scorecards.models import EvaluationPeriod
 from scorecards.permissions import is_agency_staff
+from scorecards.services import queue
 from scorecards.tables import ScoreTable
 from scorecards.views.home import HomeView
 
 
-def annotate_list(queryset):
-    """What the list's columns need, in the one query of the page.
-
-    The responsible agency is on the score row (a join); the evidence count is a subquery
-    (not a join), so that it neither multiplies rows nor costs a query per row.
-    """
-    evidence = (EvidenceDocument.objects.filter(score_id=OuterRef("pk")).order_by()
-                .values("score_id").annotate(n=Count("pk")).values("n"))
-    return queryset.select_related("criterion", "period", "updated_by", "responsible_agency").annotate(
-        lead_agency_label=Coalesce(NullIf("responsible_agency__short_name", Value("")), "responsible_agency__name"),
-        evidence_count=Coalesce(Subquery(evidence, output_field=IntegerField()), Value(0)),
-    )
-
-
-def workspace_queryset(user):
-    """Self-assessed criteria of open periods the user may see (Score.objects.for_user)."""
-    return annotate_list(
-        Score.objects.for_user(user)
-        .filter(period__status__in=OPEN_STATUSES, criterion__scoring_source__in=ScoringSource.self_assessed())
-    )
-
-
 class WorkspaceView(LoginRequiredMixin, SingleTableMixin, FilterView):
-    """List of assigned criteria with filters (field, state, needs my action) and search."""
+    """List of assigned criteria with filters (field, state, needs my action) and search,
+    tabs with the count of each state, and for agency staff what Sở Nội vụ decided."""
 
     template_name = "scorecards/workspace.html"
     table_class = ScoreTable
     filterset_class = WorkspaceFilter
     table_pagination = {"per_page": 50}
+    score_list = queue.WORKSPACE
     title = None
 
     def get_queryset(self):
-        return workspace_queryset(self.request.user)
+        return self.score_list.base(self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.score_list.params(self.request.GET)
         kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if self.score_list.table_order is not None:
+            kwargs["order_by"] = self.score_list.table_order
         return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        user = self.request.user
         ctx["title"] = self.title
-        ctx["round_scorecards"] = own_round_scorecards(self.request.user)
-        ctx["analysis_periods"] = own_analysis_periods(self.request.user)
+        ctx["state_tabs"] = queue.state_tabs(self.filterset, self.request.path, self.filterset.data)
+        ctx["agency_news"] = queue.agency_news(user)
+        ctx["round_scorecards"] = own_round_scorecards(user)
+        ctx["analysis_periods"] = own_analysis_periods(user)
         return ctx
 
 

@@ -53,7 +53,7 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     assert page.locator("table.scores tbody tr").count() == 1
     shoot(page, "workspace")
     page.click("table.scores a:has-text('2.3.2')")
-    assert page.url.endswith(score_url)
+    assert page.url.split("?")[0].endswith(score_url) and "from=/tieu-chi/" in page.url
 
     # "Lưu và gửi" without an explanation is refused; what was typed stays on the page.
     page.fill("#form-save input[name=self_points]", "0,75")
@@ -84,11 +84,13 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     assert page.locator("#form-save").count() == 0
     logout(page)
 
-    # Sở Nội vụ returns it with a comment.
+    # Sở Nội vụ returns it with a comment; the only one waiting, so back to the (empty) queue.
     login("sonoivu", score_url)
     page.fill("#form-return textarea[name=comment]", "Thiếu quyết định xử lý văn bản thứ tư.")
     page.click("#form-return button[type=submit]")
     page.wait_for_selector(".messages li.success")
+    assert page.url.endswith("/duyet/") and "Đã trả lại tiêu chí 2.3.2" in page.inner_text(".messages")
+    page.goto(live_server.url + score_url)
     assert page.inner_text("#score-state") == "Bị trả lại"
     logout(page)
 
@@ -109,6 +111,8 @@ def test_submit_return_fix_resubmit_accept(page, live_server, login, demo):
     login("sonoivu", score_url)
     page.click("#form-accept button[type=submit]")
     page.wait_for_selector(".messages li.success")
+    assert page.url.endswith("/duyet/") and "Đã chấp nhận tiêu chí 2.3.2" in page.inner_text(".messages")
+    page.goto(live_server.url + score_url)
     assert page.inner_text("#score-state") == "Đã chấp nhận"
     logout(page)
 

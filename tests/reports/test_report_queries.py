@@ -24,7 +24,7 @@ def test_preview_query_count_does_not_grow_with_the_framework(officer, client_fo
     demo_count = _count(client, f"/reports/2024/?period={period_2024.pk}")
     large_count = _count(client, f"/reports/2024/?period={large.pk}")
     assert demo_count == large_count
-    assert demo_count <= 20
+    assert demo_count <= 21  # 20, and the menu's count of scores waiting for review (issue 13)
 
 
 def test_assembly_alone_is_a_dozen_queries(period_2024, django_assert_max_num_queries):

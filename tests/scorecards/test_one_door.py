@@ -449,8 +449,10 @@ def add_history(s, n, users, start=0):
 #   score with criterion, period, subject, updated_by and agency joined, [5 the agency's
 #   running exception: capabilities() of the lead agency while self-assessment is open],
 #   6 the audit events with their actors joined, 7 the evidence with uploaders joined,
-#   8 the user's agency for the header (base.html: user.agency.label).
-CRITERION_PAGE_QUERIES = {"tuphap": 8, "officer": 7}
+#   8 the user's agency for the header (base.html: user.agency.label), 9 the ordered ids of
+#   the list the page was opened from (previous/next), [10 the officer's menu count of
+#   submitted scores waiting for review].
+CRITERION_PAGE_QUERIES = {"tuphap": 9, "officer": 9}
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "officer"])
@@ -479,7 +481,9 @@ def test_the_criterion_page_costs_the_same_with_1_or_20_history_rows(client, req
 #   filter's choices, [8 the lead-agency filter's choices: Sở Nội vụ only], then the page
 #   of rows in one query (agency joined, evidence count as a subquery).
 # Unit staff: +1 for their round scorecards box, +1 for the national periods of their analysis box.
-WORKSPACE_QUERIES = {"tuphap": 10, "officer": 9}
+# Everyone: +1 for the counts per state (the tabs). Agency staff: +1 returned count, +1 the
+# latest decisions. Officers: +1 the menu count of submitted scores waiting for review.
+WORKSPACE_QUERIES = {"tuphap": 13, "officer": 11}
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "officer"])

@@ -349,6 +349,36 @@ def test_a_submission_mails_home_affairs_and_a_return_mails_the_agency(open_peri
     assert "Thiếu quyết định" in mail.outbox[1].body
 
 
+def test_returns_and_acceptances_mail_the_agency_with_absolute_links(settings, open_period, tuphap, officer, emails,
+                                                                    django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://cchc.dienbien.gov.vn/"
+    s = submitted(open_period, tuphap)
+    with django_capture_on_commit_callbacks(execute=True):
+        s = workflow.return_score(s.pk, actor=officer, comment="Thiếu quyết định", version=s.version)
+    returned = mail.outbox[-1]
+    assert returned.to == ["stp@example.vn"] and "2.3.2" in returned.subject and "bị trả lại" in returned.subject
+    assert f"https://cchc.dienbien.gov.vn/diem/{s.pk}/" in returned.body
+    assert "https://cchc.dienbien.gov.vn/tieu-chi/?state=returned" in returned.body
+    s = workflow.save_and_submit(s.pk, actor=tuphap, self_points=Decimal("1"), explanation="Đủ 4/4", version=s.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.accept_score(s.pk, actor=officer, comment="Đạt", version=s.version)
+    accepted = mail.outbox[-1]
+    assert accepted.to == ["stp@example.vn"] and accepted.subject == "[Chỉ số CCHC] Tiêu chí 2.3.2 đã được chấp nhận"
+    assert f"https://cchc.dienbien.gov.vn/diem/{s.pk}/" in accepted.body
+    assert "Ý kiến: Đạt" in accepted.body and ": 1 điểm." in accepted.body
+    # Every link of both mails is absolute: nothing starts at the site's root.
+    for message in (returned, accepted):
+        assert " /" not in message.body and "\n/" not in message.body
+
+
+def test_a_refused_acceptance_sends_no_mail(open_period, tuphap, officer, emails, django_capture_on_commit_callbacks):
+    s = submitted(open_period, tuphap)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        workflow.accept_score(s.pk, actor=officer, version=s.version - 1)  # a stale page
+    assert mail.outbox == []
+
+
 def test_a_refused_step_sends_no_mail(open_period, tuphap, emails, django_capture_on_commit_callbacks):
     s = score(open_period, "2.3.2")
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
