@@ -1,8 +1,18 @@
-"""The scorecard grid's row form: points typed the Vietnamese way ("0,688") or with a point."""
+"""The scorecard grid's row form: points typed the Vietnamese way ("0,688") or with a point.
+
+Every rule a save would refuse is checked here too, for every row at once (the model's
+Score.clean on the typed values, the version the editor loaded), so one answer marks every
+bad cell; scorecards.services.scoring checks them again on the locked rows and stays the
+authority.
+"""
+import copy
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from scorecards.services.scoring import stale_message
 
 
 def parse_points(raw) -> Decimal | None:
@@ -29,7 +39,8 @@ class PointsField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "points"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "inputmode": "decimal", "size": 6, "class": "points", "autocomplete": "off", "spellcheck": "false"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -55,7 +66,7 @@ class TextField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 1, "cols": 24}))
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 1, "cols": 24, "class": "note"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -66,7 +77,14 @@ class TextField(forms.CharField):
 
 
 class ScoreRowForm(forms.Form):
-    """One leaf's editable values in the scorecard grid."""
+    """One leaf's editable values in the scorecard grid.
+
+    Each input carries what the grid's script needs (scorecard-grid.js): its column
+    (`data-col`) and the stored value (`data-saved`) to tell a changed cell from a saved one.
+    """
+
+    POINT_FIELDS = ("self_points", "appraised_points", "appraised_points_round2")
+    TEXT_FIELDS = ("explanation", "appraisal_reason")
 
     self_points = PointsField(label=_("Điểm tự đánh giá"))
     appraised_points = PointsField(label=_("Điểm thẩm định"))
@@ -88,6 +106,63 @@ class ScoreRowForm(forms.Form):
             # Survey-scored criteria are not self-assessed: no input at all.
             del self.fields["self_points"]
             del self.fields["explanation"]
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            initial = self.get_initial_for_field(field, name)
+            field.widget.attrs.update({
+                "data-col": name,
+                "data-saved": field.prepare_value(initial) if initial is not None else "",
+                "aria-label": f"{score.criterion.code} – {field.label}",
+            })
+
+    def clean(self):
+        """For a row that changes (the service checks only those): the version the editor
+        loaded, then the model's rules on the typed values (maximum, sign, decimals), on a
+        copy of the score."""
+        cleaned = super().clean()
+        if not any(name != "version" for name in self.changed_data):
+            return cleaned
+        version = cleaned.get("version")
+        if version is not None and version != self.score.version:
+            self.add_error(None, ValidationError(stale_message(self.score), code="stale"))
+            return cleaned
+        changed = {name: cleaned[name] for name in self.changed_data if name != "version" and name in cleaned}
+        candidate = copy.copy(self.score)  # the grid shows the stored values beside the typed ones
+        for name, value in changed.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.clean()  # criterion.is_leaf comes from build_scorecard: no query
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errors)
+            else:
+                self.add_error(None, exc)
+        return cleaned
 
     def changed_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+    def point_cells(self) -> list:
+        """(column, bound field or None) for the three points columns, in grid order; None
+        where the criterion takes no such points (survey criteria are not self-assessed)."""
+        return [(name, self[name] if name in self.fields else None) for name in self.POINT_FIELDS]
+
+    def invalid_point_cells(self) -> list:
+        """The points inputs the server refused: their messages go in a line under the row
+        (a points column is too narrow for a sentence that names criterion and maximum)."""
+        return [bound for _name, bound in self.point_cells() if bound is not None and bound.errors]
+
+    def text_cells(self) -> list:
+        return [self[name] for name in self.TEXT_FIELDS if name in self.fields]
+
+    def error_entries(self) -> list[tuple[object, str]]:
+        """(bound field or None, message) for every error of the row, in column order."""
+        entries = [(None, message) for message in self.non_field_errors()]
+        for name in self.fields:
+            if name == "version":
+                continue
+            entries += [(self[name], message) for message in self.errors.get(name, [])]
+        entries += [(None, message) for message in self.errors.get("version", [])]  # not a number: a forged form
+        return entries

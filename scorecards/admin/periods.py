@@ -27,7 +27,8 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, IllustrativeMixin, GuardedAdmin
     """Periods: created in draft; steps (open, lock, publish, close, back with a reason)
     only on the progress board, through policy.PERIOD_TRANSITIONS."""
 
-    list_display = ("year_label", "subject", "framework", "status", "self_assessment_deadline", "scorecard_link")
+    # The grid is what the list is opened for: its link right after the year, in view at 1366 px.
+    list_display = ("year_label", "scorecard_link", "subject", "framework", "status", "self_assessment_deadline")
     list_filter = ("status", ("round", admin.EmptyFieldListFilter), "round", "framework", "is_illustrative")
     list_select_related = ("subject", "framework")
     readonly_fields = ("status", "board_link")
@@ -142,7 +143,7 @@ class EvaluationPeriodAdmin(ScorecardAdminMixin, IllustrativeMixin, GuardedAdmin
     @admin.display(description=_("Bảng điểm"))
     def scorecard_link(self, obj):
         url = reverse("admin:scorecards_evaluationperiod_scorecard", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Mở bảng điểm"))
+        return format_html('<a href="{}" style="white-space:nowrap">{}</a>', url, _("Mở bảng điểm"))
 
     @admin.display(description=_("Chuyển giai đoạn"))
     def board_link(self, obj):

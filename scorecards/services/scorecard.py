@@ -10,9 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.formatting import fmt_points, quantize
 from scorecards.models import Criterion, EvaluationPeriod, Score, ScoringSource
 
 ZERO = Decimal("0")
+# The Ministry publishes the PAR Index to hundredths (88,23): a computed total is compared
+# with the published score at that precision, so 88,228 matches a published 88,23.
+PUBLISHED_PLACES = 2
+# Said where a computed total and the published score part (the grid's script fills the same
+# sentence while the user types).
+GAP_SENTENCE = _("Tổng tính từ tiêu chí %(computed)s khác điểm Bộ Nội vụ công bố %(published)s: chênh %(difference)s điểm.")
 
 
 @dataclass
@@ -209,6 +218,37 @@ def build_scorecard(period: EvaluationPeriod, scores=None) -> Scorecard:
             by_node[node.pk].add(row)
     return Scorecard(period=period, fields=fields, totals=totals, by_source=dict(by_source),
                      criteria={c.code: c for c in criteria}, by_node=dict(by_node))
+
+
+@dataclass(frozen=True)
+class PublishedGap:
+    """The computed total of a period against the Ministry's published score."""
+
+    computed: Decimal
+    published: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """How far apart, in points (positive whichever is higher)."""
+        return abs(self.published - self.computed)
+
+    def sentence(self) -> str:
+        return GAP_SENTENCE % {"computed": fmt_points(self.computed), "published": fmt_points(self.published),
+                               "difference": fmt_points(self.difference)}
+
+
+def published_gap(totals: Totals, published_score: Decimal | None) -> PublishedGap | None:
+    """The gap worth flagging between a computed total and the published score, or None.
+
+    None when nothing is published or appraised yet (a total of nothing is no finding), and
+    when the computed total rounds half up to the published score at PUBLISHED_PLACES (the
+    Ministry's rounding, not a difference). Otherwise the exact difference in thousandths.
+    """
+    if published_score is None or not totals.appraised_count:
+        return None
+    if quantize(totals.appraised, PUBLISHED_PLACES) == quantize(published_score, PUBLISHED_PLACES):
+        return None
+    return PublishedGap(computed=totals.appraised, published=published_score)
 
 
 def framework_sum_problems(framework_id: int) -> list[tuple[Criterion, Decimal]]:

@@ -8,16 +8,12 @@ from scorecards.models import EvaluationPeriod, Score
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
+def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo, login):
     period = EvaluationPeriod.objects.for_year(2024).get()
     EvaluationPeriod.objects.filter(pk=period.pk).update(status="appraisal")
+    login("sonoivu", next_url="/admin/")
     page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "sonoivu")
-    from tests.conftest import DEMO_PASSWORD
-
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.click("text=Kỳ đánh giá")
+    page.click("#content-main >> text=Kỳ đánh giá")
     row = page.locator("tr", has_text="2024").filter(has_text=period.subject.name)  # not a round unit's scorecard
     row.locator("text=Mở bảng điểm").click()
     field2_self = page.locator('tbody[data-field="2"] [data-subtotal="self"]')
@@ -33,13 +29,8 @@ def test_officer_edits_the_2024_scorecard_in_the_admin(page, live_server, demo):
     assert str(score.self_points) == "0.750"
 
 
-def test_the_published_2024_scorecard_opens_read_only(page, live_server, demo):
-    from tests.conftest import DEMO_PASSWORD
-
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "sonoivu")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("input[type=submit]")
+def test_the_published_2024_scorecard_opens_read_only(page, live_server, demo, login):
+    login("sonoivu", next_url="/admin/")
     period = EvaluationPeriod.objects.for_year(2024).get()
     page.goto(f"{live_server.url}/admin/scorecards/evaluationperiod/{period.pk}/scorecard/")
     assert page.locator('input[name$="-self_points"]').count() == 0
