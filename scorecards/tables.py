@@ -4,6 +4,7 @@ Each column reads only what the view's queryset already selected or annotated, s
 page costs the same number of queries whatever its length.
 """
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -62,7 +63,20 @@ def appraisal_cell_class(**kwargs) -> str:
     return "num" if record is not None and record.final_points is not None else "num blank-sm"
 
 
-class ScoreTable(tables.Table):
+PER_PAGE_MOST = 200
+
+
+class PageSizeTable(tables.Table):
+    """A table whose ?per_page= is kept between 1 and PER_PAGE_MOST rows: a negative or
+    zero size used to be a 500 (django-tables2 passes it to the paginator as typed)."""
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        if per_page is not None:
+            per_page = min(max(int(per_page), 1), PER_PAGE_MOST)
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+class ScoreTable(PageSizeTable):
     """Criteria assigned to an agency (or, for Sở Nội vụ, to every agency) in open periods."""
 
     # Every ordering ends with the primary key: rows that tie keep one order, so the
@@ -118,7 +132,7 @@ class ScoreTable(tables.Table):
         return text
 
 
-class AuditTable(tables.Table):
+class AuditTable(PageSizeTable):
     """The filterable log of workflow steps and changes, for Sở Nội vụ."""
 
     created_at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="H:i d/m/Y", attrs=cell("", "nowrap"))

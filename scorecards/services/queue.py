@@ -27,6 +27,7 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from scorecards.choices import OPEN_STATUSES, AuditAction, ScoreState
 from scorecards.models import AuditEvent, EvidenceDocument, Score, ScoringSource
@@ -183,15 +184,20 @@ def state_tabs(filterset, path: str, data) -> list[StateTab]:
         return f"{path}?{params.urlencode()}"
 
     tabs = [StateTab(state, labels[state], counts[state], url(state), current == state) for state in STATE_TABS]
-    tabs.append(StateTab("", _("Tất cả"), sum(counts.values()), url(""), current == ""))
+    tabs.append(StateTab("", _("Mọi trạng thái"), sum(counts.values()), url(""), current == ""))
     return tabs
 
 
 def waiting_for_review(user) -> int:
-    """Scores submitted and waiting for Sở Nội vụ (0 for anyone else): the queue's first tab."""
+    """Scores submitted and waiting for Sở Nội vụ (0 for anyone else): the queue's first tab.
+
+    Counted once per request's user object (the menu and the home page both ask).
+    """
     if not can_manage(user):
         return 0
-    return visible_scores(user).filter(state=ScoreState.SUBMITTED).count()
+    if not hasattr(user, "_waiting_for_review"):
+        user._waiting_for_review = visible_scores(user).filter(state=ScoreState.SUBMITTED).count()
+    return user._waiting_for_review
 
 
 @dataclass(frozen=True)
@@ -250,7 +256,7 @@ def list_label(score_list: ScoreList, user, data) -> str:
         return label
     if state in ScoreState.values:
         return f"{label} · {ScoreState(state).label}"
-    return f"{label} · {_('mọi trạng thái')}"
+    return f"{label} · {_('Mọi trạng thái')}"
 
 
 def default_origin(user) -> Origin:
@@ -314,3 +320,29 @@ def position_in(origin: Origin, user, pk: int) -> Position | None:
         return None
     return Position(index=i + 1, total=len(ids), previous_id=ids[i - 1] if i > 0 else None,
                     next_id=ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def after_decision(origin: Origin, user, pk: int, before: Position | None) -> tuple[str, str | None]:
+    """Where a reviewer goes after returning or accepting score `pk`, and what to tell them.
+
+    `before` is the score's position read before the step (a decided score leaves a list
+    filtered on "Đã gửi"). The next item of the list; at its end, on a list of waiting
+    items, the first one still waiting; else back to the list, saying whether rows remain.
+    A page that is not a list (log, board) keeps the reviewer on the criterion.
+    Returns (url, message or None).
+    """
+    if origin.score_list is None:
+        return origin.score_url(pk), None
+    if before is not None and before.next_id is not None:
+        return origin.score_url(before.next_id), None
+    rows = origin.score_list.ordered(user, origin.data)
+    remaining = [] if rows is None else [i for i in rows.values_list("pk", flat=True) if i != pk]
+    waiting = origin.score_list.params(origin.data).get("state") == ScoreState.SUBMITTED
+    if remaining and waiting:
+        return origin.score_url(remaining[0]), _("Đã đến cuối danh sách; mở lại tiêu chí đầu tiên còn chờ duyệt.")
+    if remaining:
+        return origin.url, ngettext(
+            "Đã đến cuối danh sách “%(list)s”; danh sách còn %(n)d tiêu chí.",
+            "Đã đến cuối danh sách “%(list)s”; danh sách còn %(n)d tiêu chí.", len(remaining)) % {
+            "list": origin.label, "n": len(remaining)}
+    return origin.url, _("Đã xử lý hết danh sách “%(list)s”.") % {"list": origin.label}

@@ -132,10 +132,10 @@ class ScoreDetailView(LoginRequiredMixin, View):
             else:
                 messages.success(request, message)
                 if action in ADVANCING_ACTIONS:
-                    if after is not None and after.next_id is not None:
-                        return redirect(origin.score_url(after.next_id))
-                    messages.info(request, _("Đã xử lý đến cuối danh sách “%(list)s”.") % {"list": origin.label})
-                    return redirect(origin.url)
+                    url, note = queue.after_decision(origin, request.user, score.pk, after)
+                    if note:
+                        messages.info(request, note)
+                    return redirect(url)
                 return redirect(origin.score_url(score.pk))
         # Re-show the page with what the user typed and why it was refused: nothing is lost.
         return self.render(self.get_score(), bound={"save" if typed else action: form}, status=status)

@@ -133,17 +133,20 @@ def test_the_reviewer_works_through_the_queue_and_the_agency_follows(page, live_
     assert tab_count(page, "returned") == 0 and tab_count(page, "submitted") == 1
     logout(page)
 
-    # Sở Nội vụ accepts the resubmission, the last of the queue: back on the queue.
+    # Sở Nội vụ accepts the resubmission, the last of the queue: the first still waiting opens.
     login("sonoivu", "/duyet/")
     assert tab_count(page, "submitted") == 4
+    first = page.inner_text("table.scores tbody tr:first-child td:nth-child(2)").strip()
     page.click("table.scores a:has-text('2.3.2')")
     page.wait_for_selector("#form-accept")
     assert page.inner_text("#position") == "4/4"
     page.click("#form-accept button[type=submit]")
-    page.wait_for_selector("#state-tabs")
-    assert page.url.endswith("/duyet/")
+    page.wait_for_selector("#position")
     assert "Đã chấp nhận tiêu chí 2.3.2" in page.inner_text(".messages")
-    assert "Đã xử lý đến cuối danh sách" in page.inner_text(".messages")
+    assert "mở lại tiêu chí đầu tiên còn chờ duyệt" in page.inner_text(".messages")
+    assert page.inner_text("#position") == "1/3" and first in page.inner_text("h1")
+    page.click("#back-link")
+    page.wait_for_selector("#state-tabs")
     assert (tab_count(page, "submitted"), tab_count(page, "accepted")) == (3, 1)
     logout(page)
 

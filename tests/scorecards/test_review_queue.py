@@ -197,13 +197,43 @@ def test_after_a_return_the_reviewer_lands_on_the_next_criterion(client, officer
     assert pager(client, reviewed["8.2"], QUEUE).context["position"].index == 1
 
 
-def test_after_the_last_decision_the_reviewer_goes_back_to_the_queue(client, officer, reviewed):
+def test_after_the_last_of_the_list_the_reviewer_goes_to_the_first_still_waiting(client, officer, reviewed):
     client.force_login(officer)
     origin = f"{QUEUE}?sort=code&state=submitted"  # 2.3.2, 6.1.1, 8.2
     r = client.post(page_url(reviewed["8.2"], origin), {"action": "accept", "version": reviewed["8.2"].version, "comment": ""})
+    assert r.status_code == 302 and r["Location"] == page_url(reviewed["2.3.2"], origin)
+    assert "mở lại tiêu chí đầu tiên còn chờ duyệt" in client.get(r["Location"]).content.decode()
+
+
+def test_when_nothing_waits_the_reviewer_goes_back_to_the_queue(client, officer, reviewed):
+    client.force_login(officer)
+    origin = f"{QUEUE}?sort=code&state=submitted"
+    for code in ("2.3.2", "6.1.1"):
+        s = score(reviewed[code].period, code)
+        client.post(page_url(s, origin), {"action": "accept", "version": s.version, "comment": ""})
+    s = score(reviewed["8.2"].period, "8.2")
+    r = client.post(page_url(s, origin), {"action": "accept", "version": s.version, "comment": ""})
     assert r.status_code == 302 and r["Location"] == origin
-    r = client.get(origin)
-    assert "Đã xử lý đến cuối danh sách" in r.content.decode()
+    assert "Đã xử lý hết danh sách" in client.get(origin).content.decode()
+
+
+def test_the_end_of_a_list_of_every_state_says_what_remains(client, officer, reviewed):
+    client.force_login(officer)
+    origin = f"{QUEUE}?q=6.1&state=&sort=-code"  # every state: decided rows stay in the list
+    listed = codes(client.get(origin))
+    assert listed[-2:] == ["6.1.3", "6.1.1"]  # 6.1.1 waits, last; 6.1.3 was accepted
+    s = reviewed["6.1.1"]
+    r = client.post(page_url(s, origin), {"action": "accept", "version": s.version, "comment": ""})
+    assert r.status_code == 302 and r["Location"] == origin
+    assert f"danh sách còn {len(listed) - 1} tiêu chí" in client.get(origin).content.decode()
+
+
+def test_a_decision_taken_from_the_log_stays_on_the_criterion(client, officer, reviewed):
+    client.force_login(officer)
+    s = reviewed["6.1.1"]
+    origin = "/nhat-ky/?action=score.submitted"
+    r = client.post(page_url(s, origin), {"action": "accept", "version": s.version, "comment": ""})
+    assert r.status_code == 302 and r["Location"] == page_url(s, origin)
 
 
 def test_a_refused_decision_stays_on_the_page(client, officer, reviewed):
@@ -340,3 +370,20 @@ def test_the_queue_and_its_pager_cost_the_same_however_long_the_queue(client, of
     with django_assert_num_queries(small_page):
         client.get(page_url(reviewed["2.3.2"], origin))
     print(f"\nqueue queries: {small_queue}; criterion page from the queue: {small_page}")
+
+
+@pytest.mark.parametrize("query", ["state=bogus", "period=abc", "agency=999999", "field=zzz"])
+def test_a_bad_filter_value_says_so(client, officer, reviewed, query):
+    client.force_login(officer)
+    r = client.get(f"{QUEUE}?{query}")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="filter-errors"' in html and "Bộ lọc có giá trị không hợp lệ" in html
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "100000"])
+def test_an_odd_page_size_is_kept_in_bounds(client, officer, reviewed, per_page):
+    client.force_login(officer)
+    for url in (QUEUE, reverse("scorecards:workspace"), reverse("scorecards:log")):
+        r = client.get(f"{url}?per_page={per_page}&state=")
+        assert r.status_code == 200, url
+        assert 1 <= r.context["table"].paginator.per_page <= 200
