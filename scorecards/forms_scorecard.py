@@ -6,17 +6,22 @@ bad cell; scorecards.services.scoring checks them again on the locked rows and s
 authority.
 """
 import copy
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.services.scoring import stale_message
+from scorecards.services.scoring import last_save
+
+
+POINTS_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def parse_points(raw) -> Decimal | None:
-    """'0,688' -> Decimal('0.688'); '' -> None; raises ValueError for text."""
+    """'0,688' -> Decimal('0.688'); '' -> None; raises ValueError for text, exponents,
+    underscores and digits other than 0-9."""
     if raw is None:
         return None
     text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
@@ -24,13 +29,15 @@ def parse_points(raw) -> Decimal | None:
         return None
     # Points never need a thousands separator, so a comma can only be the decimal mark.
     text = text.replace(",", ".")
+    # ASCII digits and one mark only, as the grid's script reads them: Python's Decimal would
+    # also take "1e3", "1_0" or Arabic-Indic digits, which the page had called invalid.
+    if not POINTS_TEXT.fullmatch(text):
+        raise ValueError(raw)
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value
+    return value + 0 if value.is_zero() else value  # "-0" is 0
 
 
 class PointsField(forms.CharField):
@@ -125,7 +132,11 @@ class ScoreRowForm(forms.Form):
             return cleaned
         version = cleaned.get("version")
         if version is not None and version != self.score.version:
-            self.add_error(None, ValidationError(stale_message(self.score), code="stale"))
+            self.add_error(None, ValidationError(self.stale_message(), code="stale"))
+            # The editor has now seen the stored values: the page carries the current version,
+            # so a second save writes what they typed (still all or nothing, still checked).
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = self.score.version
             return cleaned
         changed = {name: cleaned[name] for name in self.changed_data if name != "version" and name in cleaned}
         candidate = copy.copy(self.score)  # the grid shows the stored values beside the typed ones
@@ -140,6 +151,21 @@ class ScoreRowForm(forms.Form):
             else:
                 self.add_error(None, exc)
         return cleaned
+
+    def stale_message(self) -> str:
+        """Who saved the row meanwhile, the values now stored in the cells the editor typed
+        in, and that the typed values are kept (a second save writes them)."""
+        stored = []
+        for name in self.changed_data:
+            if name == "version" or name not in self.fields:
+                continue
+            field = self.fields[name]
+            value = getattr(self.score, name)
+            shown = field.prepare_value(value) if value not in (None, "") else "–"
+            stored.append(f"{field.label}: {str(shown)[:80]}")
+        return _("Tiêu chí %(code)s vừa được %(who)s sửa lúc %(when)s. Đang lưu: %(stored)s. Giá trị bạn nhập "
+                 "vẫn giữ trên bảng: lưu lần nữa để ghi giá trị của bạn, hoặc sửa lại theo bản đang lưu.") % {
+            **last_save(self.score), "stored": "; ".join(stored) or "–"}
 
     def changed_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}

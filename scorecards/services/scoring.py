@@ -72,12 +72,17 @@ def _who(user) -> str:
     return user.get_full_name() or user.username
 
 
+def last_save(score) -> dict:
+    """{"code", "who", "when"} of the last save of `score`, for the sentences that say it."""
+    return {"code": score.criterion.code, "who": _who(score.updated_by),
+            "when": timezone.localtime(score.updated_at).strftime("%H:%M %d/%m/%Y")}
+
+
 def stale_message(score) -> str:
     """The sentence shown when someone saved `score` after the editor loaded it."""
     return _(
         "Tiêu chí %(code)s vừa được %(who)s sửa lúc %(when)s; tải lại trang để xem bản mới rồi nhập lại."
-    ) % {"code": score.criterion.code, "who": _who(score.updated_by),
-         "when": timezone.localtime(score.updated_at).strftime("%H:%M %d/%m/%Y")}
+    ) % last_save(score)
 
 
 def lock_period(period_id: int) -> EvaluationPeriod:

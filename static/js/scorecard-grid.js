@@ -22,7 +22,6 @@
 
   var CELLS = "input.points, textarea.note";
   var NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-  var EXPONENT = /^[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+$/i;
 
   function message(name, values) {
     var text = root.getAttribute("data-msg-" + name) || "";
@@ -32,12 +31,11 @@
   }
 
   /* Points typed as the server reads them (forms_scorecard.parse_points): "0,75" or "0.75",
-     spaces ignored. Returns {empty}, {value: integer thousandths}, {error: "nan"|"places"}
-     or {unknown} for forms only the server judges (1e-1). */
+     spaces ignored, ASCII digits only. Returns {empty}, {value: integer thousandths} or
+     {error: "nan"|"places"}. */
   function parsePoints(raw) {
     var text = String(raw == null ? "" : raw).replace(/[ \u00a0]/g, "").replace(/,/g, ".");
     if (!text) return { empty: true };
-    if (EXPONENT.test(text)) return { unknown: true };
     var m = NUMBER.exec(text);
     if (!m || (m[2] === "" && !m[3])) return { error: "nan" };
     var frac = m[3] || "";

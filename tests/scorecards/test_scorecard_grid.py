@@ -245,9 +245,41 @@ def test_a_row_saved_meanwhile_by_someone_else_is_marked_and_nothing_is_saved(cl
     assert response.status_code == 200
     assert [a for a, _t in summary_links(html)] == [f"sc-row-{score.pk}"]
     row = re.search(rf'<tr class="sc-row[^"]*"[^>]*id="sc-row-{score.pk}".*?</tr>', html, re.S).group(0)
-    assert "is-invalid" in row.split(">", 1)[0] and "vừa được" in row and "tải lại trang" in row
+    assert "is-invalid" in row.split(">", 1)[0] and "vừa được Khác" in row
+    assert "Đang lưu: Điểm thẩm định: 0,5" in row and "lưu lần nữa để ghi giá trị của bạn" in row
     assert Score.objects.get(pk=score.pk).appraised_points == Decimal("0.5")
     assert Score.objects.get(period=appraisal_2024, criterion__code="1.3").self_points != Decimal("0.5")
+    # Nothing typed is lost, and the page now carries the version the editor has seen:
+    # saving again (other rows' values included) writes what they typed.
+    assert re.search(rf'name="{p}-appraised_points"[^>]*value="1"', html) or re.search(rf'value="1"[^>]*name="{p}-appraised_points"', html)
+    again = {name: value for name, value in re.findall(r'name="(s\d+-\w+)"[^>]*value="([^"]*)"', html)}
+    assert again[f"{p}-version"] == str(Score.objects.get(pk=score.pk).version)
+    response = client.post(url(appraisal_2024), {**data, f"{p}-appraised_points": "1", f"{q}-self_points": "0,5",
+                                                 f"{p}-version": again[f"{p}-version"]})
+    assert response.status_code == 302
+    assert Score.objects.get(pk=score.pk).appraised_points == Decimal("1")
+    assert Score.objects.get(period=appraisal_2024, criterion__code="1.3").self_points == Decimal("0.5")
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1_0", "٣", "0x1", "1,2,3"])
+def test_the_server_reads_points_as_the_page_does(client, officer, appraisal_2024, typed):
+    """ASCII digits and one decimal mark: Python's Decimal would take "1e3", "1_0" and "٣",
+    which the grid's script calls invalid; the server used to save them."""
+    client.force_login(officer)
+    p = prefix(appraisal_2024, "2.3.2")
+    before = Score.objects.get(period=appraisal_2024, criterion__code="2.3.2")
+    response = grid_post(client, appraisal_2024, **{f"{p}-self_points": typed})
+    assert response.status_code == 200 and "không phải là số điểm" in response.content.decode()
+    after = Score.objects.get(period=appraisal_2024, criterion__code="2.3.2")
+    assert (after.self_points, after.version) == (before.self_points, before.version)
+
+
+def test_minus_zero_is_stored_as_zero(client, officer, appraisal_2024):
+    client.force_login(officer)
+    p = prefix(appraisal_2024, "2.3.2")
+    assert grid_post(client, appraisal_2024, **{f"{p}-self_points": "-0"}).status_code == 302
+    stored = Score.objects.get(period=appraisal_2024, criterion__code="2.3.2").self_points
+    assert stored == 0 and not stored.is_signed()
 
 
 def test_points_are_typed_with_a_decimal_comma_or_point(client, officer, appraisal_2024):
