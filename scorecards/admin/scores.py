@@ -9,6 +9,7 @@ from scorecards.models import EvidenceDocument, Score
 from scorecards.services.scoring import EDITABLE_FIELDS, ScoreChange, apply_score_changes, stale_message
 
 from .guarded import GuardedAdmin
+from .history import VietnameseHistoryMixin
 from .search import FoldedSearchMixin
 from .transfer import TransferAdminMixin
 
@@ -45,10 +46,12 @@ class ScoreForm(forms.ModelForm):
 
 
 @admin.register(Score)
-class ScoreAdmin(TransferAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin, GuardedAdmin):
+class ScoreAdmin(TransferAdminMixin, FoldedSearchMixin, VietnameseHistoryMixin, SimpleHistoryAdmin, GuardedAdmin):
     form = ScoreForm
     folded_search_field = "criterion__search_text"
-    list_display = ("period", "criterion", "self_points", "appraised_points", "appraised_points_round2", "state", "updated_by", "updated_at")
+    # The period as "2026 – UBND tỉnh Điện Biên": the points stay in view at 1366 px.
+    list_display = ("period_short", "criterion_wrapped", "self_points", "appraised_points", "appraised_points_round2", "state",
+                    "updated_by", "updated_at")
     list_filter = ("period", "state", "criterion__scoring_source")
     list_select_related = ("period__subject", "criterion", "updated_by")
     search_fields = ("criterion__search_text",)
@@ -64,7 +67,21 @@ class ScoreAdmin(TransferAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin, Guar
         return False  # rows are created per leaf by the period (ensure_scores)
 
     def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": self.fields})]
+        fields = self.fields
+        if not self.has_change_permission(request, obj):
+            # Read only (a leader): no form to lock, so no version field to show as text.
+            fields = tuple(name for name in fields if name != "seen_version")
+        return [(None, {"fields": fields})]
+
+    @admin.display(description=_("kỳ đánh giá"), ordering="period")
+    def period_short(self, obj):
+        return f"{obj.period.year} – {obj.period.subject.label}"
+
+    @admin.display(description=_("tiêu chí"), ordering="criterion__sort_key")
+    def criterion_wrapped(self, obj):
+        # A long name wraps instead of pushing the points out of view.
+        return format_html('<span style="display:inline-block;min-width:16em;max-width:30em;white-space:normal">{}</span>',
+                           obj.criterion)
 
     @admin.display(description=_("Trang tiêu chí"))
     def workspace_link(self, obj):

@@ -3,10 +3,16 @@
 `TransferAdminMixin` is the library's ImportExportMixin set up for this project: one
 resource per model (scorecards.resources), one import format (XLSX or CSV told apart by
 content, read under limits), exports through our writer (numbers as numbers, formula
-guards, CSV for Vietnamese spreadsheets), a period or framework chosen on the form when
-the data belongs to one, the preview as old → new per cell with every error located,
-and a confirm step that refuses rows changed since the preview. Only Sở Nội vụ imports;
-whoever may see the list may export it.
+guards, CSV for Vietnamese spreadsheets), the preview as old → new per cell with every
+error located (sorted by row and column), and a confirm step that refuses rows changed
+since the preview. Only Sở Nội vụ imports; whoever may see the list may export it.
+
+A kind whose rows belong to a period (framework, questionnaire, round) asks for it on every
+page — export, import, template — as a required choice, latest first, named as users know
+it ("2026 – Ủy ban nhân dân tỉnh Điện Biên"), chosen already when the list is filtered by
+one. The template is filled from the chosen period (every leaf criterion with its code,
+name and maximum, and what is stored), and files are named in Vietnamese without
+diacritics ("mau-diem-2026-ubnd-tinh-dien-bien.xlsx": files.file_name).
 
 No web request reads an uploaded file: the upload step stores it (private media storage,
 under a name only the uploader's session knows) with an ImportJob and queues the preview
@@ -15,26 +21,29 @@ reloads itself until the preview is there, then shows it with the confirm button
 confirm queues the real import the same way and ends on the change list with the message.
 A job's page is the uploader's (and a superuser's): anyone else is told it does not exist.
 """
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.text import slugify
+from django.utils.choices import BaseChoiceIterator
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.signals import post_export
 
 from scorecards.models import ImportJob
 from scorecards.permissions import can_manage
 from scorecards.resources import files, resource_for_model, services
-from scorecards.text import fold
 from scorecards.transfer import jobs
 from scorecards.transfer.jobs import SCOPE_MODELS
 
@@ -46,31 +55,109 @@ SEEN_SALT = "scorecards.import.seen"
 PREVIEW_ROWS_SHOWN = 1000
 
 
-# The label on the forms of each kind of scope (resource.scope_kind; its model: jobs.SCOPE_MODELS).
-SCOPE_LABELS = {"period": _l("Kỳ đánh giá"), "framework": _l("Bộ chỉ số"), "questionnaire": _l("Bộ câu hỏi SIPAS"),
-                "round": _l("Đợt đánh giá của tỉnh")}
+# The words of each kind of scope (resource.scope_kind; its model: jobs.SCOPE_MODELS) on the forms.
+SCOPE_TEXTS = {
+    "period": {"label": _l("Kỳ đánh giá"), "what": _l("kỳ đánh giá"), "empty": _l("— Chọn kỳ đánh giá —"),
+               "invalid": _l("Không có kỳ đánh giá mã “%(value)s”: chọn một kỳ trong danh sách.")},
+    "framework": {"label": _l("Bộ chỉ số"), "what": _l("bộ chỉ số"), "empty": _l("— Chọn bộ chỉ số —"),
+                  "invalid": _l("Không có bộ chỉ số mã “%(value)s”: chọn một bộ trong danh sách.")},
+    "questionnaire": {"label": _l("Bộ câu hỏi SIPAS"), "what": _l("bộ câu hỏi SIPAS"),
+                      "empty": _l("— Chọn bộ câu hỏi SIPAS —"),
+                      "invalid": _l("Không có bộ câu hỏi SIPAS mã “%(value)s”: chọn một bộ trong danh sách.")},
+    "round": {"label": _l("Đợt đánh giá của tỉnh"), "what": _l("đợt đánh giá"), "empty": _l("— Chọn đợt đánh giá —"),
+              "invalid": _l("Không có đợt đánh giá mã “%(value)s”: chọn một đợt trong danh sách.")},
+}
+# What a missing choice says, per form ("what": the kind's noun).
+REQUIRED_TO_IMPORT = _l("Chọn %(what)s của tệp.")
+REQUIRED_TO_EXPORT = _l("Chọn %(what)s cần xuất.")
+REQUIRED_FOR_TEMPLATE = _l("Chọn %(what)s cho tệp mẫu.")
 SCOPE_FIELDS = {"period": "period", "framework": "framework", "questionnaire": "questionnaire", "round": "round"}
+# The lookups of a change list's address that name the scope (Django's list filter writes
+# `period__id__exact`); the import and template pages take `scope` too.
+SCOPE_LOOKUPS = ("{}__id__exact", "{}__exact", "{}__pk__exact", "{}_id", "{}")
 
 
-def scope_field(resource_class, **kwargs):
-    """The form field that picks a resource's scope (a period, a framework, a questionnaire), or None."""
+def is_id(value: str) -> bool:
+    """A row id as an address may write it: ASCII digits, short enough for the database."""
+    return value.isascii() and value.isdigit() and len(value) < 12
+
+
+def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
+    """A file to download under `name` (ASCII: files.file_name)."""
+    response = HttpResponse(content, content_type=files.content_type(fmt))
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+class GroupedPeriods(BaseChoiceIterator):
+    """The choices of a period field, read when the form is rendered: the province's periods
+    first, then each of the province's own rounds with its units' scorecards, latest first."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        field = self.field
+        yield ("", field.empty_label)
+        own, rounds = [], {}
+        for period in field.queryset:
+            if period.round_id is None:
+                own.append(period)
+            else:
+                rounds.setdefault(period.round, []).append(period)
+        groups = [(_("Chỉ số CCHC cấp tỉnh"), own)] if own else []
+        groups += [(str(round_), periods) for round_, periods in rounds.items()]
+        for label, periods in groups:
+            yield (label, [(field.prepare_value(p), field.label_from_instance(p)) for p in periods])
+
+
+class ScopeChoiceField(forms.ModelChoiceField):
+    """The period (framework, questionnaire, round) of an export, import or template: a
+    required choice, latest first, named as users know it — "2026 – Ủy ban nhân dân tỉnh
+    Điện Biên", the units' scorecards of a round under the round's name — with Vietnamese
+    messages for a missing or unknown choice."""
+
+    def __init__(self, kind: str, required_message, **kwargs):
+        texts = SCOPE_TEXTS[kind]
+        queryset = SCOPE_MODELS[kind].objects.all()
+        if kind == "period":
+            queryset = queryset.select_related("subject", "round").order_by("-year", "subject__order", "subject__name", "pk")
+        self.kind = kind
+        required = str(required_message) % {"what": texts["what"]}  # made per request, in its language
+        super().__init__(queryset, label=texts["label"], empty_label=texts["empty"],
+                         error_messages={"required": required, "invalid_choice": texts["invalid"]}, **kwargs)
+
+    def _get_choices(self):
+        if self.kind == "period":
+            return GroupedPeriods(self)
+        return super()._get_choices()
+
+    choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
+
+    def label_from_instance(self, obj):
+        if self.kind == "period":
+            return f"{obj.year} – {obj.subject.name}"
+        return str(obj)
+
+
+def scope_field(resource_class, required_message, **kwargs):
+    """The form field that picks a resource's scope, or None when the kind has none."""
     kind = resource_class.scope_kind
-    if kind is None:
-        return None
-    queryset = SCOPE_MODELS[kind].objects.all()
-    if kind == "period":
-        queryset = queryset.select_related("subject")
-    return forms.ModelChoiceField(queryset, label=SCOPE_LABELS[kind], **kwargs)
+    return None if kind is None else ScopeChoiceField(kind, required_message, **kwargs)
 
 
 class ScopedImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields["import_file"].label = _l("Tệp XLSX hoặc CSV")
-        self.fields["format"].label = _l("Định dạng tệp")
-        field = scope_field(resources[0])
+        # One import format, told from the file's content: nothing to choose.
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["format"].initial = "0"
+        self.fields["format"].required = False
+        field = scope_field(resources[0], REQUIRED_TO_IMPORT)
         if field is not None:
             self.fields["scope"] = field
+            self.order_fields(["scope", "import_file"])
 
     def clean_import_file(self):
         """Refuse an upload over the limit before it is stored or read (the size is known)."""
@@ -102,9 +189,20 @@ class ScopedExportForm(ExportForm):
         field.label = _l("Định dạng tệp")
         field.choices = [(value, label) for value, label in field.choices if value != ""]  # XLSX first, no blank
         field.initial = field.choices[0][0]
-        field = scope_field(resources[0], required=False, empty_label=_l("theo bộ lọc của danh sách"))
+        field.error_messages["required"] = _l("Chọn định dạng tệp.")
+        field.error_messages["invalid_choice"] = _l("Không có định dạng “%(value)s”: chọn Excel hoặc CSV.")
+        field = scope_field(resources[0], REQUIRED_TO_EXPORT)
         if field is not None:
             self.fields["scope"] = field
+            self.order_fields(["scope", "format"])
+
+
+class TemplateForm(forms.Form):
+    """The template page's choice (GET): the scope whose rows fill the template."""
+
+    def __init__(self, resource_class, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["scope"] = scope_field(resource_class, REQUIRED_FOR_TEMPLATE)
 
 
 class TransferAdminMixin(ImportExportMixin):
@@ -155,13 +253,41 @@ class TransferAdminMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    # ---- the scope the address names ------------------------------------------------
+    def scope_lookups(self) -> list[str]:
+        """The change list's lookups that name the scope (none on the scopes' own list)."""
+        kind = self.resource_class.scope_kind
+        if kind is None or self.model is self.scope_model:
+            return []
+        return [pattern.format(SCOPE_FIELDS[kind]) for pattern in SCOPE_LOOKUPS]
+
+    def listed_scope(self, request) -> str:
+        """The scope's id as the address writes it ("scope" or the list's filter), or ""."""
+        for name in ("scope", *self.scope_lookups()):
+            value = request.GET.get(name, "").strip()
+            if value:
+                return value
+        return ""
+
+    def listed_scope_object(self, request):
+        """(the scope the address names or None, a Vietnamese warning when it names one that
+        does not exist or is not an id; else "")."""
+        value = self.listed_scope(request)
+        model = self.scope_model
+        if not value or model is None:
+            return None, ""
+        scope = model.objects.filter(pk=int(value)).first() if is_id(value) else None
+        if scope is None:
+            return None, _("Địa chỉ trang ghi %(what)s mã “%(value)s”, không có trong danh sách: hãy chọn lại bên dưới.") % {
+                "what": SCOPE_TEXTS[self.resource_class.scope_kind]["what"], "value": value[:40]}
+        return scope, ""
+
     # ---- import -------------------------------------------------------------------
     def get_import_form_initial(self, request):
         initial = super().get_import_form_initial(request)
-        for name in ("scope", "period__id__exact", "framework__id__exact", "questionnaire__id__exact", "round__id__exact"):
-            if request.GET.get(name, "").isdigit():
-                initial["scope"] = request.GET[name]
-                break
+        scope, _warning = self.listed_scope_object(request)
+        if scope is not None:
+            initial["scope"] = str(scope.pk)
         return initial
 
     def _scope(self, form):
@@ -193,6 +319,11 @@ class TransferAdminMixin(ImportExportMixin):
         if context is not None:
             context.update(self._transfer_context(request))
             context["title"] = self.import_title(request)
+            if request.method != "POST":
+                scope, context["scope_warning"] = self.listed_scope_object(request)
+                if scope is not None:
+                    context["template_xlsx"] += f"?scope={scope.pk}"
+                    context["template_csv"] += f"?scope={scope.pk}"
         return response
 
     def _start_import(self, request, form):
@@ -310,33 +441,76 @@ class TransferAdminMixin(ImportExportMixin):
         return _("Nhập %(kind)s từ Excel") % {"kind": self.resource_class.label}
 
     # ---- export -------------------------------------------------------------------
-    def export_scope(self, request, queryset):
-        """The period (framework, questionnaire) of an export: chosen on the form, else the
-        only one the list's filters leave (on the questionnaires' own list: the only one
-        listed). ValueError (shown on the form) when neither says which."""
+    def export_action(self, request):
+        """The export page: the scope (a required choice, the one the list is filtered by
+        chosen already) and the format. The file has the list's rows — its other filters and
+        its search — of the chosen scope. A malformed filter in the address is a 400 with a
+        Vietnamese message; an unknown scope chosen on the form is an error on the form."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        queryset = self.get_export_queryset(request)
+        listed, warning = self.listed_scope_object(request)
+        initial = self.export_initial_scope(listed, queryset)
+        data = None
+        if request.method == "POST":
+            data = request.POST.copy()
+            if "scope" not in data and initial is not None:
+                data["scope"] = str(initial)  # a form without the choice (a script): the list's scope
+        form = self.get_export_form_class()(self.get_export_formats(), self.get_export_resource_classes(request),
+                                            data=data, initial={"scope": initial})
+        if form.is_valid():
+            return self.export_file(request, form, queryset, listed)
+        context = self.init_request_context_data(request, form)
+        context.update(scope_warning=warning, changelist_url=self.changelist_url(request),
+                       other_filters=bool(set(request.GET) - set(self.scope_lookups()) - {"o", "p", "all"}))
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.export_template_name], context)
+
+    def export_initial_scope(self, listed, queryset):
+        """The scope the form starts with: the list's filter, else the only scope its rows have."""
         kind = self.resource_class.scope_kind
         if kind is None:
             return None
-        model = self.scope_model
-        chosen = request.POST.get("scope", "")
-        if chosen.isdigit():
-            scope = model.objects.filter(pk=chosen).first()
-            if scope is not None:
-                return scope
-        field = "pk" if self.model is model else f"{SCOPE_FIELDS[kind]}_id"
+        if listed is not None:
+            return listed.pk
+        field = "pk" if self.model is self.scope_model else f"{SCOPE_FIELDS[kind]}_id"
         ids = list(queryset.order_by().values_list(field, flat=True).distinct()[:2])
-        if len(ids) != 1:
-            what = {"period": _("kỳ đánh giá"), "framework": _("bộ chỉ số"), "questionnaire": _("bộ câu hỏi SIPAS"),
-                    "round": _("đợt đánh giá")}[kind]
-            raise ValueError(_("Chọn %(what)s cần xuất.") % {"what": what})
-        return model.objects.get(pk=ids[0])
+        return ids[0] if len(ids) == 1 else None
+
+    def export_file(self, request, form, queryset, listed):
+        scope = form.cleaned_data.get("scope")
+        file_format = self.get_export_formats()[int(form.cleaned_data["format"])]()
+        fmt = "csv" if isinstance(file_format, files.CSVExport) else "xlsx"
+        if scope is not None and self.model is not self.resource_class._meta.model:
+            queryset = None  # the list shows the scopes (questionnaires): export the chosen one's rows
+        elif scope is not None:
+            if listed is None or listed.pk != scope.pk:
+                # Another scope than the list's filter: the list's other filters, on the chosen scope.
+                queryset = self.get_export_queryset(self._without_scope(request))
+            queryset = queryset.filter(**{SCOPE_FIELDS[self.resource_class.scope_kind]: scope})
+        content = services.export(self.resource_class.slug, fmt, scope=scope, queryset=queryset)
+        post_export.send(sender=None, model=self.model)
+        return file_response(content, fmt, files.file_name(self.resource_class, scope, fmt))
+
+    def _without_scope(self, request):
+        stripped = copy.copy(request)
+        query = request.GET.copy()
+        for name in self.scope_lookups():
+            query.pop(name, None)
+        stripped.GET = query
+        return stripped
 
     def get_export_queryset(self, request):
         """The change list's rows with its filters and search; a malformed filter in the URL
         is a 400 with a Vietnamese message, not a server error."""
         from django.contrib.admin.options import IncorrectLookupParameters
-        from django.core.exceptions import BadRequest, ValidationError
 
+        for name in self.scope_lookups():
+            value = request.GET.get(name, "")
+            if value and not is_id(value.strip()):
+                what = SCOPE_TEXTS[self.resource_class.scope_kind]["label"]
+                raise BadRequest(_("%(what)s “%(value)s” trong địa chỉ trang không hợp lệ: mở lại danh sách rồi bấm "
+                                   "“Xuất Excel, CSV”.") % {"what": what, "value": value[:40]})
         try:
             queryset = super().get_export_queryset(request)
             queryset.exists()  # bad filter values fail here, not in the middle of the export
@@ -344,25 +518,22 @@ class TransferAdminMixin(ImportExportMixin):
             raise BadRequest(_("Bộ lọc trong địa chỉ trang không hợp lệ.")) from None
         return queryset
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        fmt = "csv" if isinstance(file_format, files.CSVExport) else "xlsx"
-        scope = self.export_scope(request, queryset)
-        if self.model is not self.resource_class._meta.model:
-            queryset = None  # the list shows the scopes (questionnaires): export the chosen one's rows
-        elif scope is not None:
-            queryset = queryset.filter(**{SCOPE_FIELDS[self.resource_class.scope_kind]: scope})
-        return services.export(self.resource_class.slug, fmt, scope=scope, queryset=queryset)
-
     def init_request_context_data(self, request, form):
         context = super().init_request_context_data(request, form)
         context["title"] = _("Xuất %(kind)s ra Excel, CSV") % {"kind": self.resource_class.label}
         return context
 
-    def get_export_filename(self, request, queryset, file_format):
-        """Vietnamese file names: "diem-2025.xlsx", "phan-cong-2025.csv", "tieu-chi-bo-chi-so.xlsx"."""
-        scope = self.export_scope(request, queryset)
-        suffix = f"-{scope.year}" if hasattr(scope, "year") else (f"-{slugify(fold(scope.code))}" if scope else "")
-        return f"{slugify(fold(str(self.resource_class.label)))}{suffix}.{file_format.get_extension()}"
+    def changelist_url(self, request) -> str:
+        url = reverse(f"admin:{self._info()}_changelist")
+        return f"{url}?{request.GET.urlencode()}" if request.GET else url
+
+    def changelist_view(self, request, extra_context=None):
+        """The list with its buttons; the import and the template carry the list's scope."""
+        scope, _warning = self.listed_scope_object(request)
+        query = f"?scope={scope.pk}" if scope is not None else ""
+        extra = {"transfer_import_url": self.transfer_url(request, "import") + query,
+                 "transfer_template_url": self.transfer_url(request, "template", "xlsx") + query}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     # ---- templates to fill in -----------------------------------------------------
     def _info(self):
@@ -376,16 +547,33 @@ class TransferAdminMixin(ImportExportMixin):
         return urls + super().get_urls()
 
     def template_view(self, request, fmt):
-        from django.http import HttpResponse
-
+        """The template to fill in, with the chosen scope's rows (services.template); for a
+        kind with a scope and none chosen yet (or an unknown one), the page that asks for it."""
         if fmt not in ("xlsx", "csv"):
             raise Http404
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(services.template(self.resource_class.slug, fmt), content_type=files.content_type(fmt))
-        name = slugify(fold(str(self.resource_class.label)))
-        response["Content-Disposition"] = f'attachment; filename="mau-{name}.{fmt}"'
-        return response
+        scope, form = self.template_scope(request)
+        if form is not None:
+            context = {**self.admin_site.each_context(request), **self._transfer_context(request), "form": form,
+                       "title": _("Tải tệp mẫu %(kind)s") % {"kind": self.resource_class.label},
+                       "opts": self.model._meta}
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, ["admin/scorecards/transfer/template.html"], context)
+        content = services.template(self.resource_class.slug, fmt, scope=scope)
+        return file_response(content, fmt, files.file_name(self.resource_class, scope, fmt, template=True))
+
+    def template_scope(self, request):
+        """(the scope, None) when the template's scope is known; (None, the form that asks for
+        it) otherwise — with its error when the address names one that does not exist."""
+        if self.resource_class.scope_kind is None:
+            return None, None
+        value = request.GET.get("scope")
+        form = TemplateForm(self.resource_class, data={"scope": value} if value is not None else None,
+                            initial={"scope": self.listed_scope_object(request)[0]})
+        if value is not None and form.is_valid():
+            return form.cleaned_data["scope"], None
+        return None, form
 
     def transfer_url(self, request, name: str, *args) -> str:
         """The address of a step: "import", "process_import", "import_job" and "import_job_retry"
@@ -428,6 +616,12 @@ class ScopedImportPage(TransferAdminMixin, admin.ModelAdmin):
 
     def import_scope(self, request, form):
         return request.transfer_scope
+
+    def listed_scope_object(self, request):
+        return None, ""  # the scope is the object of the address
+
+    def template_scope(self, request):
+        return request.transfer_scope, None
 
     def job_belongs_here(self, request, job) -> bool:
         return job.scope_id == request.transfer_scope.pk

@@ -37,8 +37,33 @@ class AssignmentResource(ScorecardResource):
                 .prefetch_related("supporting_agencies").order_by("criterion__sort_key", "pk"))
 
     def before_import(self, dataset, **kwargs):
-        self.fields["criterion"].widget.load(Criterion.objects.filter(framework_id=self.scope.framework_id))
+        widget = self.fields["criterion"].widget
+        widget.load(Criterion.objects.filter(framework_id=self.scope.framework_id))
+        widget.message = _("không có tiêu chí mã “%%(code)s” trong bộ chỉ số “%(framework)s”.") % {
+            "framework": self.scope.framework.name}
         super().before_import(dataset, **kwargs)
+
+    def template_objects(self):
+        """Every leaf criterion of the period's framework in tree order (and any other
+        criterion already assigned), with its stored assignment or blank agencies."""
+        from scorecards.services.scorecard import load_tree
+
+        if self.scope is None:
+            return None
+        tree, _children = load_tree(self.scope.framework_id)
+        stored = {a.criterion_id: a for a in self.get_queryset()}
+        rows = []
+        for criterion in tree:
+            if criterion.is_leaf or criterion.pk in stored:
+                assignment = stored.get(criterion.pk) or Assignment(period=self.scope)
+                assignment.criterion = criterion
+                rows.append(assignment)
+        return rows
+
+    def dehydrate_supporting_agencies(self, obj):
+        if obj.pk is None:
+            return ""  # a leaf not assigned yet (the template): no relation to read
+        return self.fields["supporting_agencies"].widget.render(obj.supporting_agencies)
 
     def new_instance(self, row):
         return Assignment(period=self.scope)

@@ -84,6 +84,10 @@ class ScorecardResource(resources.ModelResource):
     scope_kind = None  # None, "period" or "framework"
     audit_action = ""
     check_constraints = True  # evaluate CheckConstraints per row (one query each)
+    # A new row whose every cell to fill in is blank is a row of the template left as it
+    # came (a leaf nobody scored, an indicator without a value): skipped, not an error.
+    skips_blank_new_rows = True
+    file_label = ""  # the kind in file names when not `label` ("Bộ chỉ số": the criteria's file)
 
     class Meta:
         abstract = True
@@ -114,6 +118,7 @@ class ScorecardResource(resources.ModelResource):
         self.existing: dict = {}
         self.headers: list[str] = []  # the columns of the file, as renamed to ours
         self.file_name = ""
+        self.keys_by_line: dict[int, str] = {}  # the key of each spreadsheet row (errors name it)
         self.progress = None  # progress(rows checked, rows in the file): the worker's job page
         self._total = 0
 
@@ -168,6 +173,25 @@ class ScorecardResource(resources.ModelResource):
     def audit_data(self) -> dict:
         """What the import's summary event says besides the counts (the scope, when not a period)."""
         return {}
+
+    # ---- the template to fill in -----------------------------------------------------
+    def template_objects(self):
+        """What the template's rows are, in the sheet's order: by default the scope's stored
+        rows, as the export writes them (a template filled in and imported unchanged changes
+        nothing). A kind whose file has a row per leaf criterion, indicator or province
+        lists every one, stored or not (unsaved instances: their cells to fill in are blank).
+        None: the header row only (no scope chosen)."""
+        if self.scope_kind is not None and self.scope is None:
+            return None
+        return self.get_queryset()
+
+    def template_dataset(self):
+        objects = self.template_objects()
+        if objects is None:
+            import tablib
+
+            return tablib.Dataset(headers=self.get_export_headers())
+        return self.export(queryset=objects)
 
     def write(self, pending: list) -> None:
         """Save the checked rows through the service layer (default: one record at a time)."""
@@ -321,9 +345,21 @@ class ScorecardResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._rows_started = True
-        self._report((kwargs.get("row_number") or 1) - 1)
+        number = kwargs.get("row_number") or 1
+        self._report(number - 1)
         self._row = row
         self._m2m = {}
+        self.keys_by_line[self.row_number(number)] = " · ".join(k for k in self.row_key(row) if k)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self.skips_blank_new_rows and instance.pk is None and self.blank_row(row):
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def blank_row(self, row) -> bool:
+        """True when the row has cells to fill in and every one of them is blank."""
+        cells_to_fill = [c for c in self.columns_of() if not c.readonly and not c.key and c.column_name in row]
+        return bool(cells_to_fill) and all(cells.is_blank(row[c.column_name]) for c in cells_to_fill)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         # Nothing is written here: after_import hands every checked row to the service layer.

@@ -38,6 +38,7 @@ LINEAGE_WORDS = {"giữ nguyên": Lineage.SAME, "như cũ": Lineage.SAME, "đổ
 class CriterionResource(ScorecardResource):
     slug = "criteria"
     label = _l("Bộ chỉ số (tiêu chí)")
+    file_label = _l("Bộ chỉ số")
     sheet_title = _l("Tiêu chí")
     scope_kind = "framework"
     audit_action = AuditAction.CRITERIA_IMPORTED

@@ -36,7 +36,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 MISSING_VALUE = _("công thức chưa có giá trị tính sẵn; mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên.")
 
-__all__ = ["FileRefused", "RawUpload", "read_raw", "prepare", "write", "template", "content_type"]
+__all__ = ["FileRefused", "RawUpload", "read_raw", "prepare", "write", "template", "content_type", "file_name"]
 
 
 class RawUpload(tablib.Dataset):
@@ -90,12 +90,18 @@ class SpreadsheetFormat(base_formats.Format):
 class XLSXExport(base_formats.XLSX):
     """Exports through our writer (numbers as numbers, formula guards, column widths)."""
 
+    def get_title(self):
+        return _("Excel (.xlsx)")
+
     def can_import(self):
         return False
 
 
 class CSVExport(base_formats.CSV):
     """CSV as a Vietnamese spreadsheet reads it (";" and a decimal comma, UTF-8 with BOM)."""
+
+    def get_title(self):
+        return _("CSV (dấu chấm phẩy, dấu phẩy thập phân)")
 
     def can_import(self):
         return False
@@ -204,10 +210,50 @@ def write(resource_class, dataset: tablib.Dataset, fmt: str, *, guide: bool = Fa
     return _write_xlsx(resource_class, dataset, guide) if fmt == "xlsx" else _write_csv(dataset)
 
 
-def template(resource_class, fmt: str) -> bytes:
-    """An empty sheet with the header row (XLSX also gets a sheet that says how to fill it in)."""
-    dataset = tablib.Dataset(headers=[c.label for c in resource_class.columns()])
+def template(resource_class, fmt: str, scope=None) -> bytes:
+    """The sheet to fill in: the header row and the rows the resource fills from its scope
+    (ScorecardResource.template_dataset: every leaf criterion of the period with its code,
+    name and maximum, ...); XLSX also gets a sheet that says how to fill it in."""
+    dataset = resource_class(scope=scope).template_dataset()
     return write(resource_class, dataset, fmt, guide=True)
+
+
+# The longest file name stem (without "mau-" and the extension): whole words are kept.
+FILE_STEM_CHARS = 80
+
+
+def file_name(resource_class, scope, fmt: str, *, template: bool = False) -> str:
+    """A Vietnamese file name without diacritics (safe in every browser's Content-Disposition):
+    the kind, then the scope — "diem-2026-ubnd-tinh-dien-bien.xlsx", "mau-phan-cong-2026-...",
+    "bo-chi-so-cchc-cap-tinh-ap-dung-tu-nam-2025-minh-hoa.xlsx" — "mau-" first for a template."""
+    kind = slug(str(getattr(resource_class, "file_label", "") or resource_class.label))
+    part = scope_slug(scope)
+    if part.startswith(kind + "-"):
+        part = part[len(kind) + 1:]  # "bo-chi-so" + "bo-chi-so-cchc-..." says it once
+    stem = "-".join(p for p in (kind, part) if p)
+    if len(stem) > FILE_STEM_CHARS:
+        stem = stem[:FILE_STEM_CHARS + 1].rsplit("-", 1)[0]
+    return f"{'mau-' if template else ''}{stem or 'du-lieu'}.{fmt}"
+
+
+def slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(fold(text))
+
+
+def scope_slug(scope) -> str:
+    """The scope as users name it: a period by year and subject (UBND written short, as
+    people write it), a round by its year, a framework or questionnaire by its name."""
+    from scorecards.models import EvaluationPeriod, Round
+
+    if scope is None:
+        return ""
+    if isinstance(scope, EvaluationPeriod):
+        return f"{scope.year}-{slug(scope.subject.name).replace('uy-ban-nhan-dan', 'ubnd')}"
+    if isinstance(scope, Round):
+        return str(scope.year)
+    return slug(getattr(scope, "name", "") or str(scope))
 
 
 def _write_xlsx(resource_class, dataset, guide: bool) -> bytes:

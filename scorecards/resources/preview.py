@@ -35,11 +35,13 @@ def display(value) -> str:
 
 @dataclass
 class RowError:
-    """One problem, located: spreadsheet row (None for the whole file) and column header."""
+    """One problem, located: spreadsheet row (None for the whole file), column header and
+    the row's key as the file wrote it (the criterion code; "" when unknown)."""
 
     message: str
     row: int | None = None
     column: str | None = None
+    key: str = ""
 
     def __str__(self) -> str:
         if self.row is not None and self.column:
@@ -124,7 +126,7 @@ class Preview:
             "kind": self.kind, "filename": self.filename, "scope_label": self.scope_label, "applied": self.applied,
             "rows": [[r.row, r.key, r.status, [[c.column, c.old_display, c.new_display] for c in r.changes]]
                      for r in self.rows],
-            "errors": [[e.message, e.row, e.column] for e in self.errors],
+            "errors": [[e.message, e.row, e.column, e.key] for e in self.errors],
             "warnings": [str(w) for w in self.warnings],
         }
 
@@ -192,7 +194,7 @@ def build(resource, result, *, filename: str = "", scope_label: str = "") -> Pre
             column = resource.column_for(name)
             for message in messages:
                 preview.error(message, resource.row_number(invalid.number), column.label if column else None)
-    preview.errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+    sort_errors(preview.errors, resource)
     if preview.errors:
         return preview
     for row in result.rows:
@@ -202,6 +204,17 @@ def build(resource, result, *, filename: str = "", scope_label: str = "") -> Pre
         preview.rows.append(_row_change(resource, row, status))
     preview.warnings.extend(getattr(result, "scorecard_warnings", []))
     return preview
+
+
+def sort_errors(errors: list[RowError], resource) -> None:
+    """In place: the file's own errors first, then by spreadsheet row and, within a row, by
+    the column's place in the sheet; each named by its row's key when it has none."""
+    order = {c.label: index for index, c in enumerate(resource.columns_of())}
+    keys = getattr(resource, "keys_by_line", {})
+    for error in errors:
+        if error.row is not None and not error.key:
+            error.key = keys.get(error.row, "")
+    errors.sort(key=lambda e: (e.row is not None, e.row or 0, e.column is not None, order.get(e.column, len(order))))
 
 
 def _row_change(resource, row, status) -> RowChange:

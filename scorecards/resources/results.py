@@ -97,6 +97,27 @@ class NationalResultResource(ScorecardResource):
     def natural_key(self, instance):
         return (str(instance.year), instance.province.code)
 
+    def template_objects(self):
+        """The next year to enter (the year after the latest published one): a row per
+        province that exists at its end, code and name filled, figures blank. A row left
+        blank imports nothing."""
+        from datetime import date
+
+        from django.db.models import Max, Q
+        from django.utils import timezone
+
+        latest = NationalResult.objects.aggregate(year=Max("year"))["year"]
+        year = latest + 1 if latest else timezone.localdate().year - 1
+        end = date(year, 12, 31)
+        provinces = Province.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+                                            Q(valid_to__isnull=True) | Q(valid_to__gte=end)).order_by("code")
+        return [NationalResult(year=year, province=province) for province in provinces]
+
+    def dehydrate_is_illustrative(self, obj):
+        if obj.pk is None:
+            return ""  # a template row: blank (Không) until the officer says otherwise
+        return self.fields["is_illustrative"].widget.render(obj.is_illustrative)
+
     def row_key(self, row):
         year = cells.clean_text(row.get(self.fields["year"].column_name))
         try:

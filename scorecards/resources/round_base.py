@@ -75,6 +75,8 @@ class RoundResource(ScorecardResource):
     scope_kind = "round"
     audit_action = AuditAction.ROUND_IMPORTED
     check_constraints = False  # each kind checks its rules on the row: no query per row
+    # Its templates list only the round's stored rows: a new row is always a mistake to name.
+    skips_blank_new_rows = False
     # The round statuses the kind writes in (None: any but published and closed), and what
     # it cannot do otherwise (for the message).
     writable_statuses = None

@@ -64,12 +64,27 @@ class ScoreResource(ScorecardResource):
     def natural_key(self, instance) -> tuple:
         return (instance.criterion.code,)
 
+    def template_objects(self):
+        """Every leaf criterion of the period's framework in tree order, with its stored
+        score (the officer sees what is there; a leaf without a score row yet is blank)."""
+        if self.scope is None:
+            return None
+        tree, _children = load_tree(self.scope.framework_id)
+        stored = {s.criterion_id: s for s in Score.objects.filter(period=self.scope)}
+        rows = []
+        for criterion in tree:
+            if criterion.is_leaf:
+                score = stored.get(criterion.pk) or Score(period=self.scope)
+                score.criterion = criterion
+                rows.append(score)
+        return rows
+
     def before_import(self, dataset, **kwargs):
         tree, _children = load_tree(self.scope.framework_id)
         self.criteria = {c.code: c for c in tree}
         widget = self.fields["criterion"].widget
         widget.table = dict(self.criteria)
-        widget.message = _("không có tiêu chí mã “%%(code)s” trong bộ chỉ số %(framework)s.") % {
+        widget.message = _("không có tiêu chí mã “%%(code)s” trong bộ chỉ số “%(framework)s”.") % {
             "framework": self.scope.framework.name}
         super().before_import(dataset, **kwargs)
         for score in self.existing.values():

@@ -63,7 +63,8 @@ def export(slug: str, fmt: str, *, scope=None, queryset=None) -> bytes:
     return files.write(resource_class, dataset, fmt)
 
 
-def template(slug: str, fmt: str) -> bytes:
+def template(slug: str, fmt: str, scope=None) -> bytes:
+    """The template to fill in of a kind, with the scope's rows (files.template)."""
     from . import get_resource
 
-    return files.template(get_resource(slug), fmt)
+    return files.template(get_resource(slug), fmt, scope=scope)

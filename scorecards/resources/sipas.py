@@ -62,3 +62,16 @@ class SipasValueResource(ScorecardResource):
 
     def new_instance(self, row):
         return SipasValue(period=self.scope)
+
+    def template_objects(self):
+        """Every indicator of the period's questionnaire by number, with its stored value."""
+        if self.scope is None:
+            return None
+        stored = {v.indicator_id: v for v in self.get_queryset()}
+        rows = []
+        for indicator in SipasIndicator.objects.filter(questionnaire_id=self.scope.sipas_questionnaire_id).order_by(
+                "number", "pk"):
+            value = stored.get(indicator.pk) or SipasValue(period=self.scope)
+            value.indicator = indicator
+            rows.append(value)
+        return rows

@@ -68,13 +68,17 @@ def appraisal_round(small_round, officer):
     return small_round
 
 
-def test_the_template_is_the_appraisal_sheet(client, officer):
+def test_the_template_is_the_appraisal_sheet(client, officer, appraisal_round):
     login(client, officer)
-    response = client.get(reverse("admin:scorecards_round_template", args=["xlsx"]))
-    assert response["Content-Disposition"] == 'attachment; filename="mau-diem-tham-dinh-cua-dot.xlsx"'
+    url = reverse("admin:scorecards_round_template", args=["xlsx"])
+    assert "— Chọn đợt đánh giá —" in client.get(url).content.decode()  # asks for the round first
+    response = client.get(url, {"scope": appraisal_round.pk})
+    assert response["Content-Disposition"] == \
+        f'attachment; filename="mau-diem-tham-dinh-cua-dot-{appraisal_round.year}.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Thẩm định"]
     assert [c.value for c in ws[1]] == ["Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa",
                                         "Điểm thẩm định vòng 1", "Điểm thẩm định vòng 2", "Lý do", "Yêu cầu giải trình"]
+    assert ws.max_row > 1  # the round's units and criteria, filled from data
 
 
 def test_a_round_is_chosen_previewed_and_confirmed(client, officer, appraisal_round):

@@ -43,13 +43,14 @@ def confirm_fields(response) -> dict:
 
 def test_a_new_user_downloads_the_template_fills_it_previews_and_imports(client, officer, open_period):
     login(client, officer)
-    response = client.get(reverse("admin:scorecards_score_template", args=["xlsx"]))
-    assert response["Content-Disposition"] == 'attachment; filename="mau-diem.xlsx"'
+    response = client.get(reverse("admin:scorecards_score_template", args=["xlsx"]), {"scope": open_period.pk})
+    assert response["Content-Disposition"] == 'attachment; filename="mau-diem-2026-ubnd-tinh-dien-bien.xlsx"'
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb["Điểm"]
     assert [c.value for c in ws[1]][:4] == ["Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"]
     assert "Hướng dẫn" in wb.sheetnames
-    ws.append(["2.3.2", "", "", "0,75", "Đã xử lý văn bản", None, None])
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "2.3.2")
+    row[3].value, row[4].value = "0,75", "Đã xử lý văn bản"  # the officer types only the points
     filled = io.BytesIO()
     wb.save(filled)
 
@@ -111,7 +112,7 @@ def test_the_export_follows_the_change_list_filters(client, officer, period_2024
     login(client, officer)
     url = reverse(EXPORT) + f"?period__id__exact={period_2024.pk}&criterion__scoring_source=survey"
     response = client.post(url, {"format": "0", "resource": "0"})
-    assert response["Content-Disposition"] == 'attachment; filename="diem-2024.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="diem-2024-ubnd-tinh-dien-bien.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Điểm"]
     codes = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert codes and all(code.endswith("KS") for code in codes)
@@ -123,7 +124,7 @@ def test_an_unfiltered_export_asks_for_the_period(client, officer, period_2024, 
     assert response.status_code == 200 and "Chọn kỳ đánh giá cần xuất." in response.content.decode()
     response = client.post(reverse(EXPORT), {"format": "1", "resource": "0", "scope": open_period.pk})
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
-    assert response["Content-Disposition"] == 'attachment; filename="diem-2026.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="diem-2026-ubnd-tinh-dien-bien.csv"'
 
 
 def test_the_change_list_shows_the_buttons(client, officer):
@@ -146,9 +147,11 @@ def test_every_kind_has_its_pages(client, officer, model, period_2024):
     login(client, officer)
     assert client.get(reverse(f"admin:scorecards_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:scorecards_{model}_import")).status_code == 200
+    scope = {"criterion": period_2024.framework_id}.get(model, period_2024.pk)
     for fmt in ("xlsx", "csv"):
-        response = client.get(reverse(f"admin:scorecards_{model}_template", args=[fmt]))
+        response = client.get(reverse(f"admin:scorecards_{model}_template", args=[fmt]), {"scope": scope})
         assert response.status_code == 200 and response["Content-Disposition"].endswith(f'.{fmt}"')
+        assert response["Content-Disposition"].startswith('attachment; filename="mau-')
     filters = {"criterion": {"framework__id__exact": period_2024.framework_id},
                "assignment": {"period__id__exact": period_2024.pk}, "score": {"period__id__exact": period_2024.pk},
                "sipasvalue": {"period__id__exact": period_2024.pk}}.get(model, {})

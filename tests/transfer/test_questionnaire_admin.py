@@ -24,12 +24,16 @@ def fresh(db):
     return SipasQuestionnaire.objects.create(code="sipas-moi", name="Bộ câu hỏi SIPAS mới", year_from=2030)
 
 
-def test_the_template_is_the_questionnaire_sheet(client, officer):
+def test_the_template_is_the_questionnaire_sheet(client, officer, period_2024):
     login(client, officer)
-    response = client.get(reverse("admin:scorecards_sipasquestionnaire_template", args=["xlsx"]))
-    assert response["Content-Disposition"] == 'attachment; filename="mau-bo-cau-hoi-sipas.xlsx"'
+    url = reverse("admin:scorecards_sipasquestionnaire_template", args=["xlsx"])
+    page = client.get(url)
+    assert "Content-Disposition" not in page and "— Chọn bộ câu hỏi SIPAS —" in page.content.decode()
+    response = client.get(url, {"scope": period_2024.sipas_questionnaire_id})
+    assert response["Content-Disposition"] == 'attachment; filename="mau-bo-cau-hoi-sipas-39-tieu-chi-9-nhom.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Bộ câu hỏi SIPAS"]
     assert [c.value for c in ws[1]][:len(HEADER)] == HEADER
+    assert ws.max_row == 1 + 39  # the questionnaire's indicators, to edit into a new version
 
 
 def test_a_questionnaire_is_chosen_previewed_and_imported(client, officer, fresh):
@@ -68,7 +72,7 @@ def test_the_export_is_the_chosen_questionnaire(client, officer, period_2024, fr
     # With one questionnaire left by the list's search, the list says which.
     response = client.post(reverse(EXPORT) + f"?q={questionnaire.code}", {"format": "0", "resource": "0"})
     assert response.status_code == 200 and response.content.startswith(b"PK")
-    assert response["Content-Disposition"] == f'attachment; filename="bo-cau-hoi-sipas-{questionnaire.code}.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="bo-cau-hoi-sipas-39-tieu-chi-9-nhom.xlsx"'
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["Bộ câu hỏi SIPAS"]
     assert ws.max_row == 1 + 39
 
