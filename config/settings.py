@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates for FORM_RENDERER below
     "django_tables2",
     "django_filters",
     "import_export",
@@ -113,6 +114,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render with the project's templates first: templates/django/forms/widgets/
+# select_option.html gives Django's empty choice "---------" a Vietnamese label in every form.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
@@ -226,6 +230,9 @@ IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 100)
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 16 * 1024 * 1024)
 IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_767)  # Excel's own limit for one cell
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# The scorecard grid posts up to six fields per criterion in one all-or-nothing save;
+# Django's default of 1 000 fields refused a framework of 170 criteria with a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Password-reset e-mails and deadline reminders. Production: EMAIL_BACKEND=

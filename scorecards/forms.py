@@ -7,9 +7,16 @@ from django.forms.utils import from_current_timezone
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.db import vi_ordering
 from scorecards.models import Agency
 
-POINTS_FIELD = {"max_digits": 7, "decimal_places": 3, "min_value": Decimal(0), "localize": True}
+# Localized: a text box that takes "0,75" as well as "0.75"; inputmode opens the decimal
+# keypad on phones (a number box would refuse the comma in some browsers).
+POINTS_FIELD = {"max_digits": 7, "decimal_places": 3, "min_value": Decimal(0), "localize": True,
+                "widget": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8})}
+POINTS_ERRORS = {"min_value": _("Điểm không được âm."),
+                 "max_decimal_places": _("Điểm có tối đa 3 chữ số thập phân."),
+                 "invalid": _("Điểm phải là một số, ví dụ 0,75.")}
 
 
 END_OF_WORKING_DAY = time(17, 0)
@@ -88,8 +95,7 @@ class VersionedForm(forms.Form):
 
 class SelfAssessmentForm(VersionedForm):
     self_points = forms.DecimalField(label=_("Điểm tự đánh giá"), required=False, **POINTS_FIELD,
-                                     error_messages={"max_decimal_places": _("Điểm có tối đa 3 chữ số thập phân."),
-                                                     "invalid": _("Điểm phải là một số, ví dụ 0,75.")})
+                                     error_messages=POINTS_ERRORS)
     explanation = forms.CharField(label=_("Giải trình cách tính điểm"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -113,7 +119,7 @@ class AppraisalForm(VersionedForm):
     round = forms.TypedChoiceField(label=_("Vòng thẩm định"), choices=ROUNDS, coerce=int)
     # Required: a blank box would erase the round's points (clear them in the scorecard grid).
     points = forms.DecimalField(label=_("Điểm thẩm định"), **POINTS_FIELD,
-                                error_messages={"required": _("Cần nhập điểm thẩm định của vòng đã chọn.")})
+                                error_messages={**POINTS_ERRORS, "required": _("Cần nhập điểm thẩm định của vòng đã chọn.")})
     reason = forms.CharField(label=_("Nguyên nhân chưa đạt điểm tối đa"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -137,13 +143,14 @@ class EvidenceForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Agency.objects.none(), empty_label=_("— Chọn đơn vị —"))
     until = DeadlineInputField(label=_("Được sửa đến"))
     reason = forms.CharField(label=_("Lý do"), max_length=500)
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.filter(is_active=True)
+        agencies = agencies if agencies is not None else Agency.objects.filter(is_active=True)
+        self.fields["agency"].queryset = agencies.order_by(*vi_ordering("order", "name"))
 
     def clean_until(self):
         until = self.cleaned_data["until"]

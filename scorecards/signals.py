@@ -1,8 +1,11 @@
-"""Create the four role groups with their permissions after every migrate.
+"""Signals of the app: the role groups after every migrate, the Vietnamese collation on
+every new SQLite connection.
 
-The permissions are set (not added), so a migrate also takes back what a group should no
-longer have: e.g. the user-account rights Home Affairs had before system administrators.
+The groups' permissions are set (not added), so a migrate also takes back what a group
+should no longer have: e.g. the user-account rights Home Affairs had before system
+administrators.
 """
+from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 
@@ -38,3 +41,7 @@ def connect(sender):
     # Not limited to this app: the reports app's permissions (and axes') are created by their
     # own post_migrate, after ours, and the groups must include them too.
     post_migrate.connect(ensure_groups, dispatch_uid="scorecards.ensure_groups")
+    # SQLite has no Vietnamese collation of its own: every connection gets ours (scorecards.db).
+    from scorecards.db import register_sqlite_functions
+
+    connection_created.connect(register_sqlite_functions, dispatch_uid="scorecards.sqlite_vi_collation")

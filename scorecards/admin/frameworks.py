@@ -14,9 +14,10 @@ from .guarded import GuardedAdmin, GuardedForm
 from .search import FoldedSearchMixin
 from .transfer import TransferAdminMixin
 from .versions import VersionAdminMixin, version_label
+from .vietnamese import VietnameseFormsMixin
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(VietnameseFormsMixin, admin.TabularInline):
     model = Criterion
     # Counterparts are chosen on the criterion's own page (they need the previous version's
     # nodes); here a new node can be declared "Mới".

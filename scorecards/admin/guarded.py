@@ -20,13 +20,16 @@ from scorecards.permissions import can_manage
 from scorecards.forms import DayFirstDateField
 from scorecards.services import records
 
+from .vietnamese import VietnameseAdminMixin
+
 FINGERPRINT = "row_fingerprint"
 
 
 class GuardedForm(forms.ModelForm):
     """A model form that carries the fingerprint of the row it was opened at."""
 
-    row_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, error_messages={
+    row_fingerprint = forms.CharField(
+        label=_l("Phiên bản của dòng"), widget=forms.HiddenInput, required=False, error_messages={
         "required": _l("Trang này không cho biết bạn đã xem phiên bản nào của dòng; tải lại trang rồi nhập lại.")})
 
     def __init__(self, *args, **kwargs):
@@ -61,7 +64,7 @@ def delete_selected(modeladmin, request, queryset):
     return django_delete_selected(modeladmin, request, queryset)
 
 
-class GuardedAdmin(admin.ModelAdmin):
+class GuardedAdmin(VietnameseAdminMixin, admin.ModelAdmin):
     """Base of every data-entry ModelAdmin (see the module docstring)."""
 
     form = GuardedForm
@@ -94,8 +97,12 @@ class GuardedAdmin(admin.ModelAdmin):
         return super().get_changelist_form(request, **{"form": GuardedForm, **kwargs})
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if FINGERPRINT not in self.get_readonly_fields(request, obj):
+        # Once, in the last fieldset, and only on a form that can be saved: a read-only
+        # page would show it as a field ("Row fingerprint: None").
+        fieldsets = [(name, {**options, "fields": tuple(f for f in options["fields"] if f != FINGERPRINT)})
+                     for name, options in super().get_fieldsets(request, obj)]
+        writable = obj is None or self.has_change_permission(request, obj)
+        if writable and FINGERPRINT not in self.get_readonly_fields(request, obj):
             name, options = fieldsets[-1]
             fieldsets[-1] = (name, {**options, "fields": (*options["fields"], FINGERPRINT)})
         return fieldsets
@@ -156,7 +163,7 @@ class GuardedAdmin(admin.ModelAdmin):
             records.delete_record(obj, actor=request.user)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(VietnameseAdminMixin, admin.ModelAdmin):
     """Rows written only by the services (audit log, exceptions): nobody edits them here."""
 
     def has_add_permission(self, request, obj=None):

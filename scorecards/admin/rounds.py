@@ -27,6 +27,7 @@ from scorecards.services import records
 
 from .guarded import GuardedAdmin
 from .versions import ILLUSTRATIVE, version_label
+from .vietnamese import VietnameseFormsMixin
 
 LOCKED_GROUP_FIELDS = ("framework", "subject_kind")
 # The kinds of file a round takes, in the order of its work: subjects first, bands last.
@@ -107,7 +108,7 @@ def _framework_label(field):
     return field
 
 
-class SubjectGroupInline(FrozenParentInlineMixin, admin.TabularInline):
+class SubjectGroupInline(FrozenParentInlineMixin, VietnameseFormsMixin, admin.TabularInline):
     model = SubjectGroup
     form = SubjectGroupForm
     fields = ("order", "code", "name", "subject_kind", "framework", "bonus_cap", "penalty_cap", "subject_count")
@@ -129,7 +130,7 @@ class SubjectGroupInline(FrozenParentInlineMixin, admin.TabularInline):
         return getattr(obj, "n_subjects", None) if obj.pk else "–"
 
 
-class CouncilMemberInline(FrozenParentInlineMixin, admin.TabularInline):
+class CouncilMemberInline(FrozenParentInlineMixin, VietnameseFormsMixin, admin.TabularInline):
     model = CouncilMember
     fields = ("order", "name", "position", "role", "user")
     extra = 0
@@ -212,7 +213,7 @@ class RoundAdmin(GuardedAdmin):
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 
-class GradeBandInline(FrozenParentInlineMixin, admin.TabularInline):
+class GradeBandInline(FrozenParentInlineMixin, VietnameseFormsMixin, admin.TabularInline):
     model = GradeBand
     fields = ("label", "min_points")
     extra = 0

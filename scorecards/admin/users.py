@@ -15,12 +15,14 @@ from scorecards.choices import AuditAction
 from scorecards.models import User
 from scorecards.permissions import GROUP_NAMES, is_sysadmin
 
+from .vietnamese import VietnameseAdminMixin
+
 # Only a superuser sees these as editable fields; everybody else gets them read only.
 SUPERUSER_ONLY = ("is_superuser", "user_permissions")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(VietnameseAdminMixin, BaseUserAdmin):
     list_display = ("username", "get_full_name", "agency", "is_staff", "is_active")
     list_filter = ("groups", "agency", "is_staff", "is_active")
     list_select_related = ("agency",)
@@ -108,7 +110,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(VietnameseAdminMixin, BaseGroupAdmin):
     """A group's permissions are set by `migrate` (scorecards.signals); only a superuser
     changes them by hand, and the role groups keep their names (the roles are found by name)."""
 

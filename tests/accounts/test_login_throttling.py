@@ -71,13 +71,20 @@ def test_an_address_is_locked_after_the_limit_whatever_the_usernames(client, tup
 
 
 def test_the_admin_login_is_throttled_too(client, officer, limit):
+    """The admin's login is the site's (/admin/login/ sends there with ?next=/admin/): the
+    failures made on the way to the admin lock the account on that one page."""
+    landing = client.get(ADMIN_LOGIN + "?next=/admin/")
+    assert landing.status_code == 302 and landing["Location"] == LOGIN + "?next=/admin/"
+    to_admin = LOGIN + "?next=/admin/"
     for _ in range(limit - 1):
-        response = attempt(client, "sonoivu", "sai-mat-khau", "10.0.0.5", url=ADMIN_LOGIN)
+        response = attempt(client, "sonoivu", "sai-mat-khau", "10.0.0.5", url=to_admin)
         assert response.status_code == 200
-    assert_lockout_page(attempt(client, "sonoivu", "sai-mat-khau", "10.0.0.5", url=ADMIN_LOGIN), limit)
-    assert_lockout_page(attempt(client, "sonoivu", DEMO_PASSWORD, "10.0.0.6", url=ADMIN_LOGIN), limit)
+    assert_lockout_page(attempt(client, "sonoivu", "sai-mat-khau", "10.0.0.5", url=to_admin), limit)
+    assert_lockout_page(attempt(client, "sonoivu", DEMO_PASSWORD, "10.0.0.6", url=to_admin), limit)
     assert not logged_in(client)
-    # Failures in the admin count on the site's login page as well.
+    # A form posted to the old admin address logs nobody in, locked or not.
+    assert attempt(client, "sonoivu", DEMO_PASSWORD, "10.0.0.7", url=ADMIN_LOGIN).status_code == 302
+    assert not logged_in(client)
     assert_lockout_page(attempt(client, "sonoivu", DEMO_PASSWORD, "10.0.0.7"), limit)
 
 

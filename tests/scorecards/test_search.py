@@ -1,9 +1,10 @@
-"""Search without diacritics on every database; Vietnamese sorting on PostgreSQL."""
+"""Search without diacritics and Vietnamese order, on SQLite and PostgreSQL alike."""
 import pytest
+from django.db.models import Value
 from django.urls import reverse
 
-from scorecards.db import vi_ordering
-from scorecards.models import Agency, Criterion, Province
+from scorecards.db import Fold, vi_collate, vi_ordering, vi_sort_key
+from scorecards.models import Agency, Criterion, Province, User
 from scorecards.text import code_sort_key, fold
 
 
@@ -61,3 +62,66 @@ def test_admin_agency_list_sorts_vietnamese_on_postgresql(client, officer):
     response = client.get(reverse("admin:scorecards_agency_changelist"))
     tail = [a.name for a in response.context["cl"].result_list if a.order == 99]
     assert tail == ["Ban Quản lý", "Đài Phát thanh", "Ủy ban Dân tộc"]
+
+
+# --- one Vietnamese order, in Python and in both databases ------------------------------------
+
+ALPHABET_WORDS = ["an", "ăn", "ân", "bê", "cơ", "da", "đa", "em", "ê", "gà", "hổ", "im", "kê", "lá", "mẹ", "nở",
+                  "ong", "ông", "ơn", "phở", "quê", "rau", "sợ", "tô", "ung", "ưng", "và", "xa", "yêu"]
+
+
+def test_the_sort_key_follows_the_vietnamese_alphabet():
+    assert sorted(reversed(ALPHABET_WORDS), key=vi_sort_key) == ALPHABET_WORDS
+
+
+@pytest.mark.parametrize("words", [
+    ["ma", "mà", "mả", "mã", "má", "mạ"],  # tones: none, huyền, hỏi, ngã, sắc, nặng
+    ["bạn", "bàng"],  # letters first: a heavier tone does not outweigh a later letter
+    ["Bàn", "Bạn", "Ban Dân tộc"],
+    ["Đà Nẵng", "Đắk Lắk", "Điện Biên"],
+    ["Uy", "Ủy ban", "Ưu"],
+    ["an", "An"],  # case last, lower case first
+])
+def test_tones_and_case_come_after_the_letters(words):
+    assert sorted(reversed(words), key=vi_sort_key) == words
+
+
+NAMES = ["VP UBND tỉnh", "Ủy ban MTTQ", "Đài Phát thanh", "Âu Lạc", "Ban Dân tộc", "An Giang", "Yên Bái", "Điện Biên"]
+
+
+def test_the_database_sorts_as_python_does(db):
+    """SQLite through the collation registered on every connection, PostgreSQL through ICU:
+    both agree with vi_sort_key."""
+    for i, name in enumerate(NAMES):
+        Province.objects.create(code=f"sx-{i}", name=name)
+    mine = Province.objects.filter(code__startswith="sx-")
+    expected = sorted(NAMES, key=vi_sort_key)
+    assert expected[:5] == ["An Giang", "Âu Lạc", "Ban Dân tộc", "Đài Phát thanh", "Điện Biên"]
+    assert list(mine.order_by(*vi_ordering("name")).values_list("name", flat=True)) == expected
+    assert list(mine.order_by(vi_collate("name").desc()).values_list("name", flat=True)) == expected[::-1]
+
+
+@pytest.mark.parametrize("text", ["Sở Tư pháp", "ĐIỆN BIÊN", "Ủy ban nhân dân tỉnh", "Quyết định 876/QĐ-BNV", "Ngữ"])
+def test_the_database_folds_as_python_does(db, text):
+    folded = Province.objects.annotate(f=Fold(Value(text))).values_list("f", flat=True).first()
+    assert " ".join(folded.split()) == fold(text)
+
+
+@pytest.mark.parametrize(("url", "user", "query", "attribute", "expected"), [
+    ("admin:scorecards_framework_changelist", "sonoivu", "chi so cai cach", "code", "par-tinh-2024"),
+    ("admin:scorecards_round_changelist", "sonoivu", "dien bien 2025", "year", 2025),
+    ("admin:scorecards_user_changelist", "quantri", "tu phap", "username", "sotuphap"),
+    ("admin:scorecards_subjectgroup_changelist", "sonoivu", "XA PHUONG", "name", "UBND các xã, phường"),
+])
+def test_every_admin_search_ignores_diacritics(client, demo, url, user, query, attribute, expected):
+    """Lists whose model keeps no folded copy fold the column in the database (Fold)."""
+    client.force_login(User.objects.get(username=user))
+    response = client.get(reverse(url), {"q": query})
+    assert response.status_code == 200
+    assert [getattr(o, attribute) for o in response.context["cl"].result_list] == [expected]
+
+
+def test_a_search_that_matches_nothing_finds_nothing(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("admin:scorecards_framework_changelist"), {"q": "khong co gi nhu the"})
+    assert list(response.context["cl"].result_list) == []

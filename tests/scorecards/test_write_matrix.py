@@ -265,7 +265,7 @@ def assert_told_why(case: Case, outcome: Outcome):
         assert not may_view(case.user, case.world), "404 for a persona who may see the row"
         return
     if response.status_code == 302:
-        response = case.client.get(response["Location"])
+        response = case.client.get(response["Location"], follow=True)
     assert response.status_code in (200, 400), response.status_code
     reasons = page_reasons(response)
     assert any(VIETNAMESE.search(t) for t in reasons), ("no reason shown", response.status_code, reasons)
