@@ -329,8 +329,6 @@ def test_the_workspace_sorts_lead_agencies_vietnamese(client, officer, agencies_
     assert labels == VIETNAMESE_ORDER
 
 
-@pytest.mark.xfail(strict=False, reason="the progress board (/tien-do/<id>/) sorts its rows in Python by code point "
-                                        "(scorecards/views/review.py progress_rows): needs scorecards.db.vi_sort_key")
 def test_the_progress_board_sorts_agencies_vietnamese(client, officer, agencies_to_sort, no_debug):
     client.force_login(officer)
     period, made = agencies_to_sort

@@ -39,6 +39,8 @@ def display_value(field, value):
 
 class VietnameseHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
+        if value in (None, ""):  # an empty foreign key: the package would name a deleted row "(pk=None)"
+            return EMPTY
         value = super().prepare_delta_change_value(change, value)
         return display_value(self.model._meta.get_field(change.field), value)
 

@@ -17,6 +17,7 @@ from scorecards.models import (
     Agency, AgencyException, EvaluationPeriod, PeriodStatus, Score, ScoreState, ScoringSource,
 )
 from scorecards import policy
+from scorecards.db import vi_sort_key
 from scorecards.permissions import can_manage
 from scorecards.services import queue, workflow
 from scorecards.services.versions import mapping_warning
@@ -69,7 +70,7 @@ def progress_rows(period, user, now=None) -> list[AgencyProgress]:
         rows.append(AgencyProgress(agency=agencies[row["lead"]], assigned=row["assigned"], draft=row["draft"],
                                    submitted=row["submitted"], accepted=row["accepted"], returned=row["returned"],
                                    overdue=overdue, exception=exception))
-    rows.sort(key=lambda r: (r.agency.order, r.agency.name, r.agency.pk))
+    rows.sort(key=lambda r: (r.agency.order, vi_sort_key(r.agency.name), r.agency.pk))
     return rows
 
 
