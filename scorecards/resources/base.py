@@ -267,7 +267,7 @@ class ScorecardResource(resources.ModelResource):
         if twice:
             raise FileErrors([RowError(_("Cột “%(column)s” có hai lần trong dòng tiêu đề: giữ một cột rồi tải lên lại.") % {
                 "column": label}) for label in twice])
-        missing = [f"'{c.label}'" for c in columns if c.required and c.column_name not in seen]
+        missing = [f"“{c.label}”" for c in columns if c.required and c.column_name not in seen]
         if missing and self.sheet:
             raise FileErrors([RowError(_("Trang tính “%(sheet)s” không phải trang “%(expected)s”: thiếu cột bắt buộc %(columns)s.") % {
                 "sheet": self.sheet, "expected": self.sheet_title, "columns": ", ".join(missing)})])

@@ -124,8 +124,18 @@ def _float_to_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
+# No figure of a scorecard needs more than twelve digits before the mark; past Decimal's 28
+# digits of precision, rounding a cell raised a bare InvalidOperation into the error list.
+MOST_DIGITS = 12
+
+
 def trim(number: Decimal) -> Decimal:
-    """Drop trailing zeros after the decimal mark ("0,6880" is 0,688; "2,00" is 2)."""
+    """Drop trailing zeros after the decimal mark ("0,6880" is 0,688; "2,00" is 2).
+
+    Raises CellError for a number with more than MOST_DIGITS digits before the mark."""
+    if number.adjusted() >= MOST_DIGITS:
+        raise CellError(_("“%(value)s” quá lớn: không số liệu nào của bảng điểm có quá %(n)d chữ số.") % {
+            "value": format(number, "f")[:20] + "…", "n": MOST_DIGITS})
     if number == number.to_integral_value():
         return number.quantize(Decimal(1))
     return number.normalize()
@@ -144,8 +154,10 @@ def parse_decimal(value, *, percent: bool = False) -> Decimal | None:
     if isinstance(value, bool):
         raise CellError(_("“%(value)s” không phải là số.") % {"value": value})
     if isinstance(value, int):
-        return Decimal(value)
+        return trim(Decimal(value))
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError(_("“%(value)s” không phải là số.") % {"value": value})
         return trim(_float_to_decimal(value))
     if isinstance(value, Decimal):
         return trim(value)

@@ -34,7 +34,7 @@ CASES = {
     "too_many_decimals": ("x.csv", lambda: csv_bytes([H, ["2.3.2", "0,1234", "", "", ""]]), "quá 3 chữ số thập phân", 2),
     "duplicate_rows": ("x.xlsx", lambda: xlsx([H, ["2.3.2", "1", "", "", ""], ["2.3.2", "0.5", "", "", ""]]), "trùng với dòng 2", 3),
     "missing_columns": ("x.xlsx", lambda: xlsx([["Mã tiêu chí", "Giải trình cách tính điểm"], ["2.3.2", "x"]]),
-                        "Thiếu cột bắt buộc: 'Điểm tự đánh giá'", None),
+                        "Thiếu cột bắt buộc: “Điểm tự đánh giá”", None),
     "empty_file": ("x.xlsx", lambda: b"", "Tệp trống", None),
     "empty_csv": ("x.csv", lambda: b"\xef\xbb\xbf\r\n  \r\n", "Tệp trống", None),
     "header_only": ("x.xlsx", lambda: xlsx([H]), "không có dòng dữ liệu nào dưới dòng tiêu đề", None),

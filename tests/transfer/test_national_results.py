@@ -79,7 +79,7 @@ def test_a_file_without_the_number_ranked_is_refused(fmt, officer, db_state):
     before = db_state()
     rows = [HEADER[:-1], [2030, "tinh-0", "90", 1, "", ""]]
     preview = services.run_import("national-results", _file(rows, fmt), f"kq.{fmt}", actor=officer, dry_run=False)
-    assert [str(e) for e in preview.errors] == [f"Thiếu cột bắt buộc: '{COUNT}'."]
+    assert [str(e) for e in preview.errors] == [f"Thiếu cột bắt buộc: “{COUNT}”."]
     assert db_state() == before
 
 

@@ -74,3 +74,16 @@ def test_a_month_first_date_is_refused_never_swapped():
 def test_what_is_not_a_day_is_refused(raw, message):
     with pytest.raises(CellError, match=message):
         parse_date(raw)
+
+
+@pytest.mark.parametrize("value", ["9" * 40, 10 ** 40, 1e300, "1" + "0" * 12])
+def test_a_huge_number_is_a_message_not_a_python_error(value):
+    """Rounding a 40-digit cell ran past Decimal's precision and listed a bare InvalidOperation."""
+    with pytest.raises(CellError, match="quá lớn"):
+        parse_decimal(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_float_that_is_no_number_is_refused(value):
+    with pytest.raises(CellError, match="không phải là số"):
+        parse_decimal(value)
