@@ -22,3 +22,10 @@ def code_sort_key(code: str) -> str:
     for part in code.split("."):
         parts.append(part.zfill(4) if part.isdigit() else part.rjust(4, "~"))
     return ".".join(parts)
+
+
+def lower_first(text) -> str:
+    """A label put mid-sentence: its first letter in lower case, acronyms kept
+    ("Bộ câu hỏi SIPAS" -> "bộ câu hỏi SIPAS", "Quy đổi từ Chỉ số SIPAS" -> "quy đổi từ Chỉ số SIPAS")."""
+    text = str(text or "")
+    return text[:1].lower() + text[1:]

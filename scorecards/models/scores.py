@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from scorecards.choices import Right, ScoreState
+from scorecards.text import lower_first
 from scorecards.formatting import fmt_points
 
 from .agencies import Agency
@@ -186,7 +187,7 @@ class Score(models.Model):
         if self.self_points is not None and not criterion.is_self_assessed:
             errors["self_points"] = _(
                 "Tiêu chí %(code)s được chấm qua %(source)s: không có điểm tự đánh giá."
-            ) % {"code": criterion.code, "source": criterion.get_scoring_source_display().lower()}
+            ) % {"code": criterion.code, "source": lower_first(criterion.get_scoring_source_display())}
         for name in self.POINT_FIELDS:
             value = getattr(self, name)
             if value is None or name in errors:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from scorecards.choices import Right
 from scorecards.models import Score, ScoringSource
+from scorecards.text import lower_first
 
 from . import cells
 from .base import Column, FileErrors
@@ -121,7 +122,7 @@ class RoundSurveyResource(RoundScoreResource):
     def leaf_problem(self, period, criterion):
         if criterion.scoring_source != ScoringSource.SURVEY:
             return _("tiêu chí %(code)s không lấy điểm từ điều tra xã hội học (nguồn điểm: %(source)s).") % {
-                "code": criterion.code, "source": criterion.get_scoring_source_display().lower()}
+                "code": criterion.code, "source": lower_first(criterion.get_scoring_source_display())}
         return None
 
     def check_row(self, instance, errors):

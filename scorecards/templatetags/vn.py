@@ -30,3 +30,11 @@ def count2(value):
 def get_item(mapping, key):
     return mapping.get(key)
 
+
+
+@register.filter
+def lowerfirst(value) -> str:
+    """A label put mid-sentence (scorecards.text.lower_first): acronyms such as SIPAS kept."""
+    from scorecards.text import lower_first
+
+    return lower_first(value)
