@@ -117,11 +117,13 @@ class ScopeChoiceField(forms.ModelChoiceField):
     Điện Biên", the units' scorecards of a round under the round's name — with Vietnamese
     messages for a missing or unknown choice."""
 
-    def __init__(self, kind: str, required_message, **kwargs):
+    def __init__(self, kind: str, required_message, national_only: bool = False, **kwargs):
         texts = SCOPE_TEXTS[kind]
         queryset = SCOPE_MODELS[kind].objects.all()
         if kind == "period":
             queryset = queryset.select_related("subject", "round").order_by("-year", "subject__order", "subject__name", "pk")
+            if national_only:
+                queryset = queryset.filter(round__isnull=True)
         self.kind = kind
         required = str(required_message) % {"what": texts["what"]}  # made per request, in its language
         super().__init__(queryset, label=texts["label"], empty_label=texts["empty"],
@@ -143,7 +145,9 @@ class ScopeChoiceField(forms.ModelChoiceField):
 def scope_field(resource_class, required_message, **kwargs):
     """The form field that picks a resource's scope, or None when the kind has none."""
     kind = resource_class.scope_kind
-    return None if kind is None else ScopeChoiceField(kind, required_message, **kwargs)
+    if kind is None:
+        return None
+    return ScopeChoiceField(kind, required_message, national_only=getattr(resource_class, "national_periods_only", False), **kwargs)
 
 
 class ScopedImportForm(ImportForm):

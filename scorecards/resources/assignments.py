@@ -14,6 +14,7 @@ class AssignmentResource(ScorecardResource):
     label = _l("Phân công")
     sheet_title = _l("Phân công")
     scope_kind = "period"
+    national_periods_only = True
     audit_action = AuditAction.ASSIGNMENTS_IMPORTED
 
     criterion = Column("criterion", _l("Mã tiêu chí"),

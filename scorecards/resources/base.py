@@ -82,6 +82,9 @@ class ScorecardResource(resources.ModelResource):
     label = ""
     sheet_title = ""
     scope_kind = None  # None, "period" or "framework"
+    # The province's own periods in the national index only, not a round unit's scorecard
+    # (SIPAS values and lead-agency assignments belong to the national index).
+    national_periods_only = False
     audit_action = ""
     check_constraints = True  # evaluate CheckConstraints per row (one query each)
     # A new row whose every cell to fill in is blank is a row of the template left as it

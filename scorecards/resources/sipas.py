@@ -19,6 +19,7 @@ class SipasValueResource(ScorecardResource):
     label = _l("Kết quả SIPAS")
     sheet_title = _l("SIPAS")
     scope_kind = "period"
+    national_periods_only = True
     audit_action = AuditAction.SIPAS_IMPORTED
 
     indicator = Column("indicator", _l("Số thứ tự tiêu chí"),

@@ -354,3 +354,16 @@ def test_periods_are_not_reordered_by_their_ids(client, officer, period_2024):
     login(client, officer)
     names = options(client.get(reverse(EXPORT)).content.decode())
     assert names.index(f"2020 – {late.subject.name}") > names.index("2023 – Ủy ban nhân dân tỉnh Điện Biên")
+
+
+@pytest.mark.parametrize("model", ["sipasvalue", "assignment"])
+def test_sipas_and_assignments_offer_only_the_national_index_periods(client, officer, period_2024, model):
+    """A round unit's scorecard has no SIPAS values or lead agencies: it is not offered."""
+    assert EvaluationPeriod.objects.filter(round__isnull=False).exists()
+    login(client, officer)
+    national = {f"{p.year} – {p.subject.name}" for p in EvaluationPeriod.objects.filter(round__isnull=True)}
+    for page in ("import", "export"):
+        offered = set(options(client.get(reverse(f"admin:scorecards_{model}_{page}")).content.decode()))
+        assert offered == national, page
+    unit = EvaluationPeriod.objects.filter(round__isnull=False).first()
+    assert f"{unit.year} – {unit.subject.name}" in options(client.get(reverse("admin:scorecards_score_export")).content.decode())
