@@ -57,7 +57,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "scorecards.admin_config.AdminConfig",  # django.contrib.admin with our site (Vietnamese order)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from scorecards.db import vi_ordering, vi_sort_key
 from scorecards.forms import DayFirstDateField
 from scorecards.forms_scorecard import PointsField
 from scorecards.models import Agency, ImprovementItem, ImprovementUpdate, PlanStatus
@@ -81,7 +82,7 @@ def _agencies(period):
     if period.round_id:
         return [period.subject]
     working = Q(ended_on__isnull=True) | Q(ended_on__gte=dt.date(period.year + 1, 12, 31))
-    return list(Agency.objects.filter(working, is_active=True).exclude(kind=Agency.Kind.PROVINCE).order_by("order", "name"))
+    return list(Agency.objects.filter(working, is_active=True).exclude(kind=Agency.Kind.PROVINCE).order_by(*vi_ordering("order", "name")))
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -218,7 +219,7 @@ def plan(request, period, audience):
     followup = followup_for(period, audience, today=board.today) if not agency_filter and not status_filter else None
     filter_agencies = sorted({r.item.agency for r in board.rows} | (
         {Agency.objects.get(pk=agency_filter)} if agency_filter and Agency.objects.filter(pk=agency_filter).exists() else set()),
-        key=lambda a: (a.order, a.name))
+        key=lambda a: (a.order, vi_sort_key(a.name), a.pk))
     return render(request, "reports/plan.html", {
         "period": period, "board": board, "rows": rows, "manager": manager, "create_form": create_form,
         "audience": audience, "followup": followup, "status_choices": PlanStatus.choices,

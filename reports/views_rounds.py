@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_collate
 from scorecards.models import EvaluationPeriod, Round
 from scorecards.policy import sees_round
 
@@ -26,8 +27,7 @@ from .services import round_docs
 from .services.drafts import request_round_document, worker_late
 from .services.round_docs import access
 from .services.round_docs.analysis import build_analysis
-from .views import flag
-from .views import serve_stored
+from .views import flag, serve_stored
 
 
 def _round(round_id: int) -> Round:
@@ -129,7 +129,7 @@ def downloads(request, round_id: int):
     _refuse(access.downloads_refusal(user, round_))
     whole = sees_round(user, round_.pk)
     periods = EvaluationPeriod.objects.filter(round=round_).select_related("subject", "group") \
-        .order_by("group__order", "group__pk", "subject__order", "subject__name")
+        .order_by("group__order", "group__pk", "subject__order", vi_collate("subject__name").asc())
     if not whole:
         periods = periods.filter(subject_id=user.agency_id)
     groups = list(round_.groups.order_by("order", "pk"))

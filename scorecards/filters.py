@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import OPEN_STATUSES, SCORE_EDITABLE_STATES, AuditAction
+from scorecards.db import vi_ordering
 from scorecards.models import Agency, AuditEvent, Criterion, EvaluationPeriod, PeriodStatus, Score, ScoreState, User
 from scorecards.permissions import can_manage, sees_everything
 from scorecards.text import code_sort_key, fold
@@ -57,7 +58,7 @@ class WorkspaceFilter(django_filters.FilterSet):
         self.filters["field"].extra["choices"] = field_choices
         if user is not None and sees_everything(user):
             self.filters["agency"].queryset = Agency.objects.filter(
-                lead_assignments__period__status__in=OPEN_STATUSES).distinct().order_by("order", "name", "pk")
+                lead_assignments__period__status__in=OPEN_STATUSES).distinct().order_by(*vi_ordering("order", "name"))
         else:
             # Agency staff see their own agency's list only: the filter would say nothing.
             del self.filters["agency"]
@@ -76,20 +77,25 @@ class WorkspaceFilter(django_filters.FilterSet):
 
 
 
+# A day typed day first, as everywhere in the app (config/formats): a browser's date picker
+# shows the browser's own order (mm/dd/yyyy in an English browser).
+DAY_FIRST = {"placeholder": "dd/mm/yyyy", "autocomplete": "off", "size": 10}
+
+
 class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("Hành động"), choices=AuditAction.choices, empty_label=_("Mọi hành động"))
     period = django_filters.ModelChoiceFilter(label=_("Kỳ đánh giá"), queryset=EvaluationPeriod.objects.select_related("subject"),
                                               empty_label=_("Mọi kỳ đánh giá"))
     agency = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=Agency.objects.filter(kind__in=[
         Agency.Kind.DEPARTMENT, Agency.Kind.DISTRICT, Agency.Kind.OFFICE, Agency.Kind.COMMUNE, Agency.Kind.CENTRAL,
-        Agency.Kind.SERVICE_UNIT]), empty_label=_("Mọi đơn vị"))
+        Agency.Kind.SERVICE_UNIT]).order_by(*vi_ordering("order", "name")), empty_label=_("Mọi đơn vị"))
     actor = django_filters.ModelChoiceFilter(label=_("Người thực hiện"), queryset=User.objects.order_by("username"),
                                              empty_label=_("Mọi người"))
     code = django_filters.CharFilter(label=_("Mã tiêu chí"), field_name="score__criterion__code")
     after = django_filters.DateFilter(label=_("Từ ngày"), field_name="created_at", lookup_expr="date__gte",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=forms.DateInput(format="%d/%m/%Y", attrs=DAY_FIRST))
     before = django_filters.DateFilter(label=_("Đến ngày"), field_name="created_at", lookup_expr="date__lte",
-                                       widget=forms.DateInput(attrs={"type": "date"}))
+                                       widget=forms.DateInput(format="%d/%m/%Y", attrs=DAY_FIRST))
 
     class Meta:
         model = AuditEvent

@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from scorecards.choices import Baseline
+from scorecards.db import vi_sort_key
 from scorecards.formatting import quantize
 from scorecards.models import Agency, EvaluationPeriod, NationalResult, Province
 
@@ -87,7 +88,7 @@ def _predecessors(province: Province | None) -> list[Province]:
     """The province's predecessors, the one that kept its name first, then by name."""
     if province is None:
         return []
-    return sorted(province.predecessors.all(), key=lambda p: (p.name != province.name, p.name, p.pk))
+    return sorted(province.predecessors.all(), key=lambda p: (p.name != province.name, vi_sort_key(p.name), p.pk))
 
 
 def _periods_of(provinces: list[Province], year: int) -> dict[int, EvaluationPeriod]:

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_sort_key
+
 from . import numbers as n
 from .assemble import ReportData
 from .figures import ZERO
@@ -97,7 +99,7 @@ def build_dashboard(data: ReportData) -> Dashboard:
     return Dashboard(
         data=data,
         losses=losses,
-        by_agency=sorted(agencies.values(), key=lambda a: (-a.lost, a.agency)),
+        by_agency=sorted(agencies.values(), key=lambda a: (-a.lost, vi_sort_key(a.agency))),
         series=series,
         notes=[note for note in (data.comparison.note, framework_note(data) if par.has_results else None,
                                  sipas_note(data) if data.sipas.has_values else None) if note],

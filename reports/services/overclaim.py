@@ -40,6 +40,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_sort_key
 from scorecards.formatting import fmt_points
 from scorecards.models import Agency, EvaluationPeriod, Score, ScoringSource
 from scorecards.services.lineage import framework_mapping
@@ -286,7 +287,7 @@ def over_claim(period: EvaluationPeriod, audience=None) -> OverClaim:
     criteria = _histories(period, periods, trees, scores, years[-1])
     result = OverClaim(
         period=period, years=years,
-        agencies=sorted(agencies.values(), key=lambda a: (-a.times_cut, -a.points_cut_all, a.agency_name)),
+        agencies=sorted(agencies.values(), key=lambda a: (-a.times_cut, -a.points_cut_all, vi_sort_key(a.agency_name))),
         criteria=criteria, is_illustrative=any(p.is_illustrative for p in periods))
     result.notes = _notes(result)
     return result

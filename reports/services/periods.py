@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_collate
 from scorecards.models import EvaluationPeriod
 
 
@@ -71,7 +72,7 @@ def find_period(year: int, period_id: int | None = None, *, include_rounds: bool
 
 
 def periods_of_year(year: int) -> list[EvaluationPeriod]:
-    return list(_base().outside_rounds().filter(year=year).order_by("subject__order", "subject__name", "pk"))
+    return list(_base().outside_rounds().filter(year=year).order_by("subject__order", vi_collate("subject__name").asc(), "pk"))
 
 
 @dataclass(frozen=True)

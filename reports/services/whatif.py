@@ -42,6 +42,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_collate
 from scorecards.formatting import fmt_number, fmt_points, quantize
 from scorecards.models import Agency, NationalResult, ScoringSource
 
@@ -269,7 +270,7 @@ def _standing(period) -> _Standing:
     if period.round_id:
         return _round_standing(period, rows)
     province_id = getattr(period.subject, "province_id", None)
-    results = list(NationalResult.objects.filter(year=period.year).select_related("province").order_by("-par_score", "province__name"))
+    results = list(NationalResult.objects.filter(year=period.year).select_related("province").order_by("-par_score", vi_collate("province__name").asc()))
     own = next((r for r in results if province_id and r.province_id == province_id), None)
     competitors = [Competitor(r.province.name, r.par_score, r.par_rank, r.is_illustrative)
                    for r in results if r is not own and r.par_score is not None]

@@ -43,6 +43,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from scorecards.db import vi_sort_key
 from scorecards.models import Agency, EvaluationPeriod, Score, ScoringSource
 from scorecards.services.lineage import framework_mapping
 from scorecards.services.scorecard import fields_of, load_tree
@@ -313,7 +314,7 @@ def _totals(result: WinBack, criteria) -> None:
         fields.setdefault(row.field_code, LossTotal(row.field_code, f"{row.field_code}. {row.field_name}")).add(row)
         channels.setdefault(row.channel, LossTotal(row.channel, row.channel_label)).add(row)
     field_order = {c.code: i for i, c in enumerate(c for c in criteria if c.parent_id is None)}
-    result.by_agency = sorted(agencies.values(), key=lambda t: (-t.lost, t.label))
+    result.by_agency = sorted(agencies.values(), key=lambda t: (-t.lost, vi_sort_key(t.label)))
     result.by_field = sorted(fields.values(), key=lambda t: field_order.get(t.key, 0))
     channel_order = {value: i for i, value in enumerate(ScoringSource.values)}
     result.by_channel = sorted(channels.values(), key=lambda t: channel_order[t.key])

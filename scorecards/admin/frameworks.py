@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from scorecards.choices import Lineage
+from scorecards.formatting import fmt_points
 from scorecards.models import Criterion, Framework
 from scorecards.services import records, versions
 from scorecards.text import code_sort_key
@@ -153,7 +154,7 @@ class CriterionForm(GuardedForm):
 @admin.register(Criterion)
 class CriterionAdmin(TransferAdminMixin, FoldedSearchMixin, GuardedAdmin):
     form = CriterionForm
-    list_display = ("code", "name", "framework_code", "max_points", "scoring_source", "previous_year")
+    list_display = ("code", "name", "framework_code", "max_points_shown", "scoring_source", "previous_year")
     list_filter = ("framework", LineageFilter, "level", "scoring_source", "is_placeholder")
     list_select_related = ("framework", "parent")
     autocomplete_fields = ("parent",)
@@ -165,6 +166,11 @@ class CriterionAdmin(TransferAdminMixin, FoldedSearchMixin, GuardedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("predecessors")
+
+    @admin.display(description=_l("điểm tối đa"), ordering="max_points")
+    def max_points_shown(self, obj):
+        """10, 1,5, 0,25 — not the field's three places ("10,000" reads as ten thousand)."""
+        return fmt_points(obj.max_points)
 
     @admin.display(description=_l("bộ chỉ số"), ordering="framework__code")
     def framework_code(self, obj):

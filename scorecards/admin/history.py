@@ -8,9 +8,13 @@ day first, yes/no in words. The table itself is templates/simple_history/object_
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from scorecards.formatting import fmt_points
@@ -39,7 +43,9 @@ def display_value(field, value):
 
 class VietnameseHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
-        if value in (None, ""):  # an empty foreign key: the package would name a deleted row "(pk=None)"
+        # An empty foreign key comes as the package's DeletedObject with pk None ("Deleted
+        # user (pk=None)"): it was empty, not deleted.
+        if value in (None, "") or (isinstance(value, DeletedObject) and value.pk is None):
             return EMPTY
         value = super().prepare_delta_change_value(change, value)
         return display_value(self.model._meta.get_field(change.field), value)
@@ -50,3 +56,12 @@ class VietnameseHistoryMixin:
 
     def get_historical_record_context_helper(self, request, historical_record):
         return VietnameseHistoryHelper(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The package's history page, with a 404 for an id that is no number ("abc",
+        "97/change"): it looked that up as given and raised a 500."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(_("Không có bản ghi với mã “%(id)s”.") % {"id": unquote(object_id)}) from None
+        return super().history_view(request, object_id, extra_context)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import AuditAction
@@ -32,7 +33,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action}"
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M} {self.get_action_display()}"
 
     @classmethod
     def log(cls, action: str, **kwargs):

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from scorecards.choices import AdjustmentKind
+from scorecards.db import vi_collate, vi_sort_key
 from scorecards.models import Adjustment, EvaluationPeriod, GradeBand, Score, ScoringSource, SubjectGroup
 from scorecards.services.scorecard import fields_of, load_tree
 
@@ -265,7 +266,7 @@ def _rank(results: list[SubjectResult], bands: list[GradeBand]) -> list[SubjectR
         r.grade = grade_for(r.total, bands)
     for r in results:
         r.group_size = len(ranked)
-    return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.period.subject.name))
+    return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, vi_sort_key(r.period.subject.name)))
 
 
 def _groups_results(groups: list[SubjectGroup], basis: str) -> list[GroupResults]:
@@ -273,7 +274,7 @@ def _groups_results(groups: list[SubjectGroup], basis: str) -> list[GroupResults
     if not groups:
         return []
     periods = list(EvaluationPeriod.objects.filter(group__in=groups).select_related("subject", "round", "group")
-                   .order_by("subject__order", "subject__name", "pk"))
+                   .order_by("subject__order", vi_collate("subject__name").asc(), "pk"))
     caps = {g.pk: (g.bonus_cap, g.penalty_cap) for g in groups}
     by_period = _subject_results(periods, caps, basis)
     bands = defaultdict(list)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards.choices import FROZEN_STATUSES, OPEN_STATUSES, PeriodStatus
+from scorecards.db import vi_ordering, vi_sort_key
 from scorecards.models import Agency, AgencyException, Criterion, EvaluationPeriod, GradeBand, Score, SubjectGroup
 from scorecards.services import ranking
 from scorecards.services.ranking import FINAL, SELF, SURVEY_SOURCES, GroupResults, SubjectResult
@@ -194,7 +195,7 @@ def round_board(round_, *, now: datetime | None = None) -> Board:
             row = BoardRow(period=p, result=result, exception_until=until, late=is_late(round_, p, until, now),
                            **counts.get(p.pk, {}))
             rows.append(row)
-        rows.sort(key=lambda r: (r.subject.order, r.subject.name, r.period.pk))
+        rows.sort(key=lambda r: (r.subject.order, vi_sort_key(r.subject.name), r.period.pk))
         out.append(BoardGroup(group=gr.group, rows=rows, results=gr))
     return Board(round=round_, basis=basis, groups=out, now=now)
 
@@ -348,7 +349,7 @@ def lineage_of(agency: Agency) -> list[Agency]:
     One query per generation (rarely more than two)."""
     found, frontier, seen = [agency], [agency.pk], {agency.pk}
     while frontier:
-        older = [a for a in Agency.objects.filter(successor_id__in=frontier).order_by("order", "name") if a.pk not in seen]
+        older = [a for a in Agency.objects.filter(successor_id__in=frontier).order_by(*vi_ordering("order", "name")) if a.pk not in seen]
         found.extend(older)
         seen.update(a.pk for a in older)
         frontier = [a.pk for a in older]

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from scorecards.choices import AuditAction, PeriodStatus
+from scorecards.db import vi_ordering
 from scorecards.models import Agency, AuditEvent, EvaluationPeriod, EvidenceDocument, Round, Score, SubjectGroup
 from scorecards.permissions import can_manage
 from scorecards.policy import PERIOD_TRANSITIONS
@@ -124,7 +125,7 @@ def candidates(group: SubjectGroup) -> list[Agency]:
     kinds = [group.subject_kind]
     if group.subject_kind == Agency.Kind.DEPARTMENT:
         kinds.append(Agency.Kind.OFFICE)  # Văn phòng UBND tỉnh is ranked with the departments
-    return [a for a in Agency.objects.filter(kind__in=kinds).exclude(pk__in=taken).order_by("order", "name")
+    return [a for a in Agency.objects.filter(kind__in=kinds).exclude(pk__in=taken).order_by(*vi_ordering("order", "name"))
             if a.answers_for(year) and (a.started_on is None or a.started_on.year <= year)]
 
 

@@ -4,20 +4,26 @@ Pages about one score find it through Score.objects.visible_to(user) and answer 
 it is not there, so another agency's rows do not even show that they exist.
 """
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from scorecards.permissions import can_manage, sees_everything
 
 
 class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Anonymous users go to the login page; logged-in users without the role get 403."""
+    """Anonymous users go to the login page; logged-in users without the role get 403,
+    whose page says who the page is for (permission_denied_message)."""
 
     def handle_no_permission(self):
-        self.raise_exception = self.request.user.is_authenticated
+        if self.request.user.is_authenticated:
+            raise PermissionDenied(self.get_permission_denied_message())
         return super().handle_no_permission()
 
 
 class ReadAllRequiredMixin(RoleRequiredMixin):
     """Sở Nội vụ and leaders (read every agency's progress and log)."""
+
+    permission_denied_message = _("Trang này dành cho cán bộ Sở Nội vụ và lãnh đạo.")
 
     def test_func(self):
         return sees_everything(self.request.user)
@@ -25,6 +31,8 @@ class ReadAllRequiredMixin(RoleRequiredMixin):
 
 class HomeAffairsRequiredMixin(RoleRequiredMixin):
     """Sở Nội vụ only (review, exceptions, period steps)."""
+
+    permission_denied_message = _("Chỉ cán bộ Sở Nội vụ mới được mở trang này hoặc thực hiện thao tác này.")
 
     def test_func(self):
         return can_manage(self.request.user)

@@ -9,14 +9,14 @@ links. The leader reads the same criterion without the review forms.
 
 Set QUEUE_SCREENSHOTS=/some/dir to keep screenshots of each persona's pages.
 """
-import os
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
 from scorecards.models import EvaluationPeriod, Score, User
 from scorecards.services import workflow
+from tests import screens
+from tests.screens import no_sideways_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,19 +27,12 @@ def private_media(settings, tmp_path):
 
 
 def shoot(page, name, width):
-    folder = os.environ.get("QUEUE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+    screens.shoot(page, f"{name}-{width}", "QUEUE_SCREENSHOTS")
 
 
 def logout(page):
     page.click("header form button:has-text('Đăng xuất')")
     page.wait_for_load_state("networkidle")
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def submit(period, username, code):

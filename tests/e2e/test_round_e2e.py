@@ -5,11 +5,9 @@ PDF annex lists the commune with its rank and grade. Another unit never sees the
 
 Set WORKFLOW_SCREENSHOTS=/some/dir to keep screenshots of the pages.
 """
-import os
 import subprocess
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,6 +17,7 @@ from scorecards.choices import PeriodStatus
 from scorecards.models import AuditEvent, Score
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import UserFactory
+from tests import screens
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,10 +30,7 @@ def private_media(settings, tmp_path):
 
 
 def shoot(page, name):
-    folder = os.environ.get("WORKFLOW_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+    screens.shoot(page, name, "WORKFLOW_SCREENSHOTS")
 
 
 def user(username, agency=None, group=permissions.AGENCY_STAFF):

@@ -105,3 +105,12 @@ def test_the_server_error_page_renders_without_a_request():
 
     html = render_to_string("500.html")
     assert "Có lỗi ở máy chủ" in html and "không có dữ liệu nào bị thay đổi dở dang" in html
+
+
+def test_a_page_for_another_role_says_who_it_is_for(client, leader, tuphap, open_period, no_debug):
+    client.force_login(leader)
+    html = client.get(reverse("scorecards:queue")).content.decode()
+    assert "Chỉ cán bộ Sở Nội vụ mới được mở trang này" in html
+    client.force_login(tuphap)
+    response = client.get(reverse("scorecards:log"))
+    assert response.status_code == 403 and "dành cho cán bộ Sở Nội vụ và lãnh đạo" in response.content.decode()

@@ -5,8 +5,6 @@ an upload with mistakes lists them by row. No page scrolls sideways.
 
 Set EXCHANGE_SCREENSHOTS=/some/dir to keep screenshots of the pages.
 """
-import os
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,6 +12,8 @@ import pytest
 from scorecards.models import Criterion, EvaluationPeriod
 # The browser fixtures of tests/e2e: Debian's Chromium, `login` through the real form.
 from tests.e2e.conftest import browser_type_launch_args, login  # noqa: F401
+from tests import screens
+from tests.screens import no_sideways_scroll
 
 from .conftest import xlsx
 
@@ -26,14 +26,7 @@ def private_media(settings, tmp_path):
 
 
 def shoot(page, name):
-    folder = os.environ.get("EXCHANGE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def no_sideways_scroll(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screens.shoot(page, name, "EXCHANGE_SCREENSHOTS")
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -46,7 +39,7 @@ def test_the_officer_exports_a_period_downloads_its_template_and_reads_the_error
     page.click("a.export_link")
     page.click("input[type=submit]")
     assert page.locator(".errorlist").inner_text() == "Chọn kỳ đánh giá cần xuất."
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
     shoot(page, f"export-{width}")
     page.select_option("select[name=scope]", label="2024 – Ủy ban nhân dân tỉnh Điện Biên")
     with page.expect_download() as download:
@@ -66,7 +59,7 @@ def test_the_officer_exports_a_period_downloads_its_template_and_reads_the_error
 
     page.click("a.import_link")
     assert page.locator("select[name=scope] option:checked").inner_text() == "2026 – Ủy ban nhân dân tỉnh Điện Biên"
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
     shoot(page, f"import-{width}")
     broken = tmp_path / "loi.xlsx"
     broken.write_bytes(xlsx([["Điểm thẩm định", "Mã tiêu chí", "Điểm tự đánh giá"], ["x", "2.3.2", "abc"],
@@ -78,5 +71,5 @@ def test_the_officer_exports_a_period_downloads_its_template_and_reads_the_error
     assert [c[:3] for c in cells] == [["2", "2.3.2", "Điểm tự đánh giá"], ["2", "2.3.2", "Điểm thẩm định"],
                                       ["3", "9.9", "Mã tiêu chí"]]
     assert f"“{open_period.framework.name}”" in cells[2][3]
-    no_sideways_scroll(page, width)
+    no_sideways_scroll(page)
     shoot(page, f"errors-{width}")
