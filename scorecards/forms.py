@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.db import vi_ordering
 from scorecards.models import Agency
 
-# Localized: a text box that takes "0,75" as well as "0.75"; inputmode opens the decimal
-# keypad on phones (a number box would refuse the comma in some browsers).
+# Every points box: a text box that takes "0,75" as well as "0.75" (a number box would
+# refuse the comma in some browsers), opening the decimal keypad on phones.
+DECIMAL_BOX = {"inputmode": "decimal", "autocomplete": "off"}
 POINTS_FIELD = {"max_digits": 7, "decimal_places": 3, "min_value": Decimal(0), "localize": True,
-                "widget": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8})}
+                "widget": forms.TextInput(attrs={**DECIMAL_BOX, "size": 8})}
 POINTS_ERRORS = {"min_value": _("Điểm không được âm."),
                  "max_decimal_places": _("Điểm có tối đa 3 chữ số thập phân."),
                  "invalid": _("Điểm phải là một số, ví dụ 0,75.")}

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.forms import DECIMAL_BOX
 from scorecards.services.scoring import last_save
 
 
@@ -47,7 +48,7 @@ class PointsField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={
-            "inputmode": "decimal", "size": 6, "class": "points", "autocomplete": "off", "spellcheck": "false"}))
+            **DECIMAL_BOX, "size": 6, "class": "points", "spellcheck": "false"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):

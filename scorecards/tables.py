@@ -47,13 +47,17 @@ class PointsColumn(tables.Column):
         return fmt_points(value)
 
 
-def score_link(record, table) -> str:
+def criterion_page(table, score_id: int) -> str:
     """The criterion page, told which list it was opened from (filters and sort kept), so that
     it leads back there and to the list's previous and next criterion."""
     request = getattr(table, "request", None)
     if request is None:
-        return reverse("scorecards:score", args=[record.pk])
-    return link_from(request.get_full_path(), record.pk)
+        return reverse("scorecards:score", args=[score_id])
+    return link_from(request.get_full_path(), score_id)
+
+
+def score_link(record, table) -> str:
+    return criterion_page(table, record.pk)
 
 
 def appraisal_cell_class(**kwargs) -> str:
@@ -61,6 +65,12 @@ def appraisal_cell_class(**kwargs) -> str:
     passes the record only with a cell value, and the value it passes is the shown one ("—")."""
     record = kwargs.get("record")
     return "num" if record is not None and record.final_points is not None else "num blank-sm"
+
+
+def vi_order(queryset, field: str, descending: bool):
+    """`queryset` by `field` in Vietnamese order, ties by primary key, either way."""
+    key = vi_collate(field)
+    return queryset.order_by(key.desc() if descending else key.asc(), "-pk" if descending else "pk")
 
 
 PER_PAGE_MOST = 200
@@ -115,12 +125,10 @@ class ScoreTable(PageSizeTable):
 
     def order_agency(self, queryset, is_descending):
         """Vietnamese order of the lead agency's label (Đ after D, Ủ with U), on every database."""
-        label = vi_collate("lead_agency_label")
-        return queryset.order_by(label.desc() if is_descending else label.asc(), "-pk" if is_descending else "pk"), True
+        return vi_order(queryset, "lead_agency_label", is_descending), True
 
     def order_name(self, queryset, is_descending):
-        name = vi_collate("criterion__name")
-        return queryset.order_by(name.desc() if is_descending else name.asc(), "-pk" if is_descending else "pk"), True
+        return vi_order(queryset, "criterion__name", is_descending), True
 
     def render_deadline(self, record):
         deadline = deadline_of(record)
@@ -163,12 +171,7 @@ class AuditTable(PageSizeTable):
 
 
 def event_score_link(event, table) -> str | None:
-    if not event.score_id:
-        return None
-    request = getattr(table, "request", None)
-    if request is None:
-        return reverse("scorecards:score", args=[event.score_id])
-    return link_from(request.get_full_path(), event.score_id)
+    return criterion_page(table, event.score_id) if event.score_id else None
 
 
 def describe_event(event) -> str:

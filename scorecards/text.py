@@ -29,3 +29,11 @@ def lower_first(text) -> str:
     ("Bộ câu hỏi SIPAS" -> "bộ câu hỏi SIPAS", "Quy đổi từ Chỉ số SIPAS" -> "quy đổi từ Chỉ số SIPAS")."""
     text = str(text or "")
     return text[:1].lower() + text[1:]
+
+
+def ascii_slug(text) -> str:
+    """"Sở Tư pháp 2025" -> "so-tu-phap-2025": the words without diacritics, for file names
+    (safe in every browser's Content-Disposition)."""
+    from django.utils.text import slugify
+
+    return slugify(fold(str(text or "")))

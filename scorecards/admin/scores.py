@@ -48,7 +48,6 @@ class ScoreForm(forms.ModelForm):
 @admin.register(Score)
 class ScoreAdmin(TransferAdminMixin, FoldedSearchMixin, VietnameseHistoryMixin, SimpleHistoryAdmin, GuardedAdmin):
     form = ScoreForm
-    folded_search_field = "criterion__search_text"
     # The period as "2026 – UBND tỉnh Điện Biên": the points stay in view at 1366 px.
     list_display = ("period_short", "criterion_wrapped", "self_points", "appraised_points", "appraised_points_round2", "state",
                     "updated_by", "updated_at")

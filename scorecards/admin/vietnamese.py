@@ -23,6 +23,7 @@ from django.forms import ChoiceField, ModelChoiceField, NumberInput, TextInput
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.db import Fold, is_text_path, vi_collate, vi_order_by
+from scorecards.forms import DECIMAL_BOX
 from scorecards.text import fold
 
 DJANGO_BLANK = "---------"
@@ -50,7 +51,7 @@ def decimal_input(field):
     """A decimal box typed the Vietnamese way (0,75) that opens the phone's decimal keypad."""
     field.localize = True
     field.widget.is_localized = True
-    field.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+    field.widget.attrs.update(DECIMAL_BOX)
     return field
 
 

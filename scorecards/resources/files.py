@@ -26,7 +26,7 @@ import tablib
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-from scorecards.text import fold
+from scorecards.text import ascii_slug, fold
 from scorecards.transfer.readers import FileRefused, Sheet, read_upload  # noqa: F401 (FileRefused re-raised here)
 
 from . import cells
@@ -226,7 +226,7 @@ def file_name(resource_class, scope, fmt: str, *, template: bool = False) -> str
     """A Vietnamese file name without diacritics (safe in every browser's Content-Disposition):
     the kind, then the scope — "diem-2026-ubnd-tinh-dien-bien.xlsx", "mau-phan-cong-2026-...",
     "bo-chi-so-cchc-cap-tinh-ap-dung-tu-nam-2025-minh-hoa.xlsx" — "mau-" first for a template."""
-    kind = slug(str(getattr(resource_class, "file_label", "") or resource_class.label))
+    kind = ascii_slug(str(getattr(resource_class, "file_label", "") or resource_class.label))
     part = scope_slug(scope)
     if part.startswith(kind + "-"):
         part = part[len(kind) + 1:]  # "bo-chi-so" + "bo-chi-so-cchc-..." says it once
@@ -234,12 +234,6 @@ def file_name(resource_class, scope, fmt: str, *, template: bool = False) -> str
     if len(stem) > FILE_STEM_CHARS:
         stem = stem[:FILE_STEM_CHARS + 1].rsplit("-", 1)[0]
     return f"{'mau-' if template else ''}{stem or 'du-lieu'}.{fmt}"
-
-
-def slug(text: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(fold(text))
 
 
 def scope_slug(scope) -> str:
@@ -250,10 +244,10 @@ def scope_slug(scope) -> str:
     if scope is None:
         return ""
     if isinstance(scope, EvaluationPeriod):
-        return f"{scope.year}-{slug(scope.subject.name).replace('uy-ban-nhan-dan', 'ubnd')}"
+        return f"{scope.year}-{ascii_slug(scope.subject.name).replace('uy-ban-nhan-dan', 'ubnd')}"
     if isinstance(scope, Round):
         return str(scope.year)
-    return slug(getattr(scope, "name", "") or str(scope))
+    return ascii_slug(getattr(scope, "name", "") or str(scope))
 
 
 def _write_xlsx(resource_class, dataset, guide: bool) -> bytes:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from scorecards.formatting import fmt_count, fmt_number, fmt_points  # noqa: F401 (re-exported)
-from scorecards.text import fold
+from scorecards.text import ascii_slug
 
 # Centrally-run cities are "Thành phố …", every other province "Tỉnh …" (Nghị quyết 202/2025/QH15).
 CITIES = frozenset({"hà nội", "hồ chí minh", "thành phố hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"})
@@ -133,7 +132,7 @@ CONTENT_TYPES = {
 
 def ascii_name(text: str) -> str:
     """"Phụ lục kết quả 2025 – Sở A" -> "phu-luc-ket-qua-2025-so-a" (never empty)."""
-    return slugify(fold(text))[:120].strip("-") or "tai-lieu"
+    return ascii_slug(text)[:120].strip("-") or "tai-lieu"
 
 
 def content_disposition(filename: str, display_name: str) -> str:
